@@ -1,0 +1,5 @@
+import sys
+
+from axiomforge.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Lean 4 toolchain backends and the proof acceptance policy."""

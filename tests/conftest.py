@@ -1,0 +1,44 @@
+"""Shared test configuration: markers that skip, with a reason, what this machine cannot run."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from axiomforge.lean.toolchain import find_lean_toolchain
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+
+def _browser_missing() -> str | None:
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed (pip install -e '.[dev]')"
+    if not (shutil.which("chromium") or Path("/usr/bin/chromium").exists()):
+        return "Chromium not found (apt-get install chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    lean_reason = None if find_lean_toolchain() else "no Lean 4 toolchain (lean on PATH or AXIOMFORGE_LEAN)"
+    browser_reason = _browser_missing()
+    for item in items:
+        if lean_reason and "lean" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=lean_reason))
+        if browser_reason and "browser" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=browser_reason))
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where tests leave files for people to look at (screenshots, sample outputs)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
