@@ -1,0 +1,1 @@
+"""MPL language and the Generative-Logic engine."""
