@@ -77,11 +77,20 @@ Formula = Eq | Rel | Truth | Not | Binary | Quant
 
 @dataclass(frozen=True)
 class FunctionDecl:
+    """A function symbol; `infix` (binary functions) and `notation` (constants) are printed names.
+
+    `precedence` (higher binds tighter) and `assoc` ("left", "right" or "none") only matter for
+    infix functions; they drive both the MPL parser and the pretty-printer.
+    """
+
     name: str
     arg_sorts: tuple[str, ...]
     result_sort: str
     infix: str | None = None
     location: SourceLocation | None = field(default=None, compare=False)
+    notation: str | None = None
+    precedence: int | None = None
+    assoc: Literal["left", "right", "none"] | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +236,17 @@ def formula_from_json(data: dict[str, object]) -> Formula:
     raise ValueError(f"unknown formula op {op!r}")
 
 
+def _function_to_json(decl: FunctionDecl) -> dict[str, object]:
+    """A function declaration; `notation`, `precedence` and `assoc` appear only when declared."""
+    data: dict[str, object] = {"name": decl.name, "args": list(decl.arg_sorts), "result": decl.result_sort,
+                               "infix": decl.infix}
+    for key in ("notation", "precedence", "assoc"):
+        value = getattr(decl, key)
+        if value is not None:
+            data[key] = value
+    return data
+
+
 def theory_to_json(theory: Theory) -> dict[str, object]:
     """The `theory` section of proofs.json."""
     return {
@@ -234,10 +254,7 @@ def theory_to_json(theory: Theory) -> dict[str, object]:
         "source": theory.source,
         "source_sha256": theory.source_sha256,
         "sorts": list(theory.sorts),
-        "functions": [
-            {"name": f.name, "args": list(f.arg_sorts), "result": f.result_sort, "infix": f.infix}
-            for f in theory.functions
-        ],
+        "functions": [_function_to_json(f) for f in theory.functions],
         "relations": [{"name": r.name, "args": list(r.arg_sorts), "infix": r.infix} for r in theory.relations],
         "axioms": [{"name": a.name, "kind": a.kind, "formula": formula_to_json(a.formula)} for a in theory.axioms],
         "induction": [

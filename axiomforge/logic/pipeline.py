@@ -1,0 +1,76 @@
+"""`prove` end to end: .mpl file -> theory -> run -> proofs.json, re-check, Lean, HTML.
+
+Every emitted proof is re-checked by the independent checker (`axiomforge.proofs.checker`),
+which reads only the JSON document and the theory section computed from the source file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from axiomforge.logic.engine import EngineConfig, Event, RunResult, run_engine
+from axiomforge.logic.ir import Theory, theory_to_json
+from axiomforge.logic.output import dumps, proofs_document
+
+
+@dataclass
+class ProveOutcome:
+    result: RunResult
+    document: dict[str, Any]
+    proofs_path: Path
+    lean_path: Path | None
+    html_index: Path | None
+    check_ok: bool
+    check_summary: str
+    check_failures: list[str]
+
+
+def load_theory(path: Path) -> Theory:
+    """An MPL file, or a file in GL's own prefix notation (`.gl`, with its `.sig.json` if any)."""
+    if path.suffix == ".gl":
+        from axiomforge.logic.gl_reader import read_gl_file
+
+        return read_gl_file(path)
+    from axiomforge.logic.parser import parse_theory_file
+
+    return parse_theory_file(path)
+
+
+def prove_theory(
+    theory: Theory,
+    out_dir: Path,
+    config: EngineConfig | None = None,
+    html: bool = False,
+    on_event: Event | None = None,
+) -> ProveOutcome:
+    result = run_engine(theory, config, on_event)
+    document = proofs_document(result)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    proofs_path = out_dir / "proofs.json"
+    proofs_path.write_text(dumps(document), encoding="utf-8")
+    # the checker sees exactly what was written
+    written = json.loads(proofs_path.read_text(encoding="utf-8"))
+
+    from axiomforge.proofs.checker import check_document
+
+    report = check_document(written, theory_to_json(theory))
+    failures = [str(f) for f in report.failures]
+
+    lean_path: Path | None = None
+    try:
+        from axiomforge.proofs.lean_export import export_lean
+
+        lean_path = out_dir / "proofs.lean"
+        lean_path.write_text(export_lean(written, report), encoding="utf-8")
+    except ImportError:  # the exporter is optional for a run
+        lean_path = None
+
+    html_index: Path | None = None
+    if html:
+        from axiomforge.proofs.site import write_site
+
+        html_index = write_site(written, out_dir / "html", report)
+    return ProveOutcome(result, document, proofs_path, lean_path, html_index, report.ok, report.summary(), failures)
