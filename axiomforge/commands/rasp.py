@@ -1,0 +1,187 @@
+"""`axiomforge rasp run|compile|verify|show`: RASP programs, interpreted and compiled to transformers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("rasp", help="run RASP programs and compile them to exact transformers")
+    sub = parser.add_subparsers(dest="rasp_command", metavar="SUBCOMMAND")
+    parser.set_defaults(run=lambda args: (parser.print_help(), 2)[1])
+
+    def common(p: argparse.ArgumentParser, vocab: bool = True) -> None:
+        p.add_argument("program", help="a .rasp file, or the name of a library program (sort, hist, ...)")
+        p.add_argument("--output", dest="output_name", help="the s-op to output (default: 'output', else the last one)")
+        p.add_argument("--causal", action="store_true", help="causal (RASP-L) semantics, also set by 'pragma causal;'")
+        if vocab:
+            p.add_argument("--vocab", help="comma-separated tokens (default: the file's '# vocab:' line)")
+            p.add_argument("--max-len", type=int, help="longest input (default: the file's '# max_len:' line)")
+
+    run_p = sub.add_parser("run", help="interpret a program on one input (optionally also a compiled model)")
+    common(run_p, vocab=False)
+    run_p.add_argument("--input", required=True, help='the tokens, separated by spaces: "a b c"')
+    run_p.add_argument("--model", help="also run this compiled model (.safetensors) and compare")
+    run_p.add_argument("--json", action="store_true")
+    run_p.set_defaults(run=_run)
+
+    comp = sub.add_parser("compile", help="compile to model.safetensors + JSON sidecar")
+    common(comp)
+    comp.add_argument("-o", "--out", default="model.safetensors", help="output weights file")
+    comp.add_argument("--json", action="store_true")
+    comp.set_defaults(run=_compile)
+
+    ver = sub.add_parser("verify", help="check interpreter == compiled model on all inputs up to --max-len")
+    common(ver)
+    ver.add_argument("--min-len", type=int, default=1)
+    ver.add_argument("--exhaustive-limit", type=int, default=100_000,
+                     help="per length, check every input when there are at most this many (default 100000)")
+    ver.add_argument("--samples", type=int, default=2000, help="random inputs per length beyond that (default 2000)")
+    ver.add_argument("--seed", type=int, default=0)
+    ver.add_argument("--json", action="store_true")
+    ver.set_defaults(run=_verify)
+
+    show = sub.add_parser("show", help="layers, heads, residual layout; PNG pictures for one input")
+    common(show)
+    show.add_argument("--input", help="draw attention patterns and the residual stream for this input")
+    show.add_argument("--png-dir", help="where to write the PNG pictures (needs --input)")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(run=_show)
+
+
+def _load(args: argparse.Namespace, need_vocab: bool = True) -> tuple[Any, list[Any], int, bool]:
+    from axiomforge.errors import UserError
+    from axiomforge.rasp.parser import load_file
+    from axiomforge.rasp.programs import parse_vocab, read_header, resolve_program_path
+
+    path = resolve_program_path(args.program)
+    program = load_file(path, args.output_name)
+    causal = bool(args.causal or program.causal)
+    if not need_vocab:
+        return program, [], 0, causal
+    header = read_header(path)
+    vocab = parse_vocab(args.vocab) if args.vocab else header.vocab
+    if not vocab:
+        raise UserError(f"{path}: no vocabulary: pass --vocab a,b,c (or add a '# vocab:' line)")
+    max_len = args.max_len if args.max_len is not None else header.max_len
+    if max_len < 1:
+        raise UserError(f"--max-len must be at least 1, got {max_len}")
+    return program, vocab, max_len, causal
+
+
+def _show_value(v: Any) -> str:
+    return "None" if v is None else str(v)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from axiomforge.rasp.interpreter import evaluate
+    from axiomforge.rasp.programs import parse_input
+
+    program, _, _, causal = _load(args, need_vocab=False)
+    model = None
+    vocab: list[Any] | None = None
+    if args.model:
+        from axiomforge.rasp.export import load_model
+
+        model = load_model(args.model)
+        vocab = model.vocab
+    if vocab is None:
+        from axiomforge.rasp.programs import read_header, resolve_program_path
+
+        vocab = read_header(resolve_program_path(args.program)).vocab or None
+    tokens = parse_input(args.input, vocab)
+    if vocab is None and tokens and all(t.lstrip("-").isdigit() for t in map(str, tokens)):
+        tokens = [int(t) for t in tokens]
+    result = evaluate(program.output, tokens, causal)
+    report: dict[str, Any] = {"input": tokens, "output": [_show_value(v) for v in result]}
+    if model is not None:
+        got = model.run([tokens])[0]
+        report["model"] = [_show_value(v) for v in got]
+        report["agree"] = got == result
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"{program.output.label}: {' '.join(report['output'])}")
+        if model is not None:
+            print(f"model:  {' '.join(report['model'])}  ({'agrees' if report['agree'] else 'DISAGREES'})")
+    return 0 if report.get("agree", True) else 1
+
+
+def _compile(args: argparse.Namespace) -> int:
+    import time
+
+    from axiomforge.rasp.compiler import compile_to_spec
+    from axiomforge.rasp.craft import block_count
+    from axiomforge.rasp.export import save_model, sidecar_path
+    from axiomforge.rasp.model import CompiledTransformer
+
+    program, vocab, max_len, causal = _load(args)
+    start = time.perf_counter()
+    compiled = compile_to_spec(program.output, vocab, max_len, causal)
+    seconds = time.perf_counter() - start
+    model = CompiledTransformer(compiled.spec)
+    total, nonzero = model.parameter_counts()
+    path = save_model(compiled.spec, args.out, program=str(args.program))
+    summary = {"weights": str(path), "sidecar": str(sidecar_path(path)), "sublayers": len(compiled.spec.sublayers),
+               "layers": block_count(compiled.spec), "d_model": compiled.spec.d_model, "parameters": total,
+               "nonzero_parameters": nonzero, "compile_seconds": round(seconds, 3)}
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(f"compiled {args.program} (vocab {len(vocab)}, max_len {max_len}{', causal' if causal else ''}): "
+              f"{summary['layers']} layers ({summary['sublayers']} sub-layers), residual {summary['d_model']}, "
+              f"{total} parameters ({nonzero} non-zero) in {seconds:.2f}s")
+        print(f"wrote {summary['weights']} and {summary['sidecar']}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from axiomforge.rasp.compiler import compile_to_spec
+    from axiomforge.rasp.model import CompiledTransformer
+    from axiomforge.rasp.verify import check_agreement
+
+    program, vocab, max_len, causal = _load(args)
+    compiled = compile_to_spec(program.output, vocab, max_len, causal)
+    model = CompiledTransformer(compiled.spec)
+    lengths = list(range(max(args.min_len, 1), max_len + 1))
+    result = check_agreement(program.output, model, vocab, lengths, causal, args.exhaustive_limit, args.samples,
+                             args.seed)
+    if args.json:
+        data = result.as_json()
+        data.update({"program": args.program, "vocab": [str(v) for v in vocab], "max_len": max_len})
+        print(json.dumps(data, indent=2, default=str))
+    else:
+        how = "all inputs" if result.exhaustive else f"sampled ({result.samples_per_length} per length where too many)"
+        print(f"{args.program}: lengths {lengths[0]}..{lengths[-1]}, {how}: "
+              f"{result.sequences_agree}/{result.sequences} sequences agree ({100 * result.sequence_rate:.2f}%), "
+              f"{result.positions_agree}/{result.positions} positions ({100 * result.position_rate:.2f}%)"
+              + (f", {result.out_of_domain} inputs outside the program's domain" if result.out_of_domain else ""))
+        for m in result.mismatches:
+            print(f"  mismatch on {m['input']}: expected {m['expected']}, model {m['model']}")
+    return 0 if result.sequences_agree == result.sequences else 1
+
+
+def _show(args: argparse.Namespace) -> int:
+    from axiomforge.errors import UserError
+    from axiomforge.rasp.compiler import compile_to_spec
+    from axiomforge.rasp.pictures import describe, draw_pictures
+
+    program, vocab, max_len, causal = _load(args)
+    compiled = compile_to_spec(program.output, vocab, max_len, causal)
+    text, data = describe(compiled)
+    if args.png_dir:
+        if not args.input:
+            raise UserError("--png-dir needs --input (the input the pictures show)")
+        from axiomforge.rasp.programs import parse_input
+
+        files = draw_pictures(compiled, parse_input(args.input, vocab), args.png_dir)
+        data["pictures"] = [str(f) for f in files]
+    if args.json:
+        print(json.dumps(data, indent=2, default=str))
+    else:
+        print(text)
+        for f in data.get("pictures", []):
+            print(f"wrote {f}")
+    return 0

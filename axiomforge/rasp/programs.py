@@ -1,0 +1,74 @@
+"""The library of `.rasp` programs shipped in `axiomforge/rasp/library/`, with their headers.
+
+A library file states its intended vocabulary and a small default `max_len` in comment lines
+(`# vocab: a,b,c`, `# max_len: 5`); tools use them when the user gives none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from axiomforge.errors import UserError
+
+LIBRARY_DIR = Path(__file__).with_name("library")
+HELPER_FILES = {"dyck.rasp"}  # loaded by others, not programs themselves
+
+
+def parse_vocab(text: str) -> list[Any]:
+    """`a,b,c` -> ['a','b','c']; items that are integers become ints (`1,2,3` -> [1,2,3])."""
+    items = [t.strip() for t in text.split(",")]
+    if any(t == "" for t in items):
+        raise UserError(f"bad vocabulary {text!r}: empty item (write items separated by commas)")
+    return [int(t) if re.fullmatch(r"-?\d+", t) else t for t in items]
+
+
+def parse_input(text: str, vocab: list[Any] | None = None) -> list[Any]:
+    """`"a b c"` -> tokens; integer-looking tokens become ints when the vocabulary has ints."""
+    parts = text.split()
+    want_int = vocab is not None and any(isinstance(v, int) for v in vocab)
+    return [int(p) if want_int and re.fullmatch(r"-?\d+", p) else p for p in parts]
+
+
+@dataclass(frozen=True)
+class LibraryProgram:
+    name: str
+    path: Path
+    vocab: list[Any]
+    max_len: int
+    description: str
+
+
+def read_header(path: Path) -> LibraryProgram:
+    vocab: list[Any] = []
+    max_len = 5
+    description = ""
+    for line in path.read_text().splitlines():
+        if not line.startswith("#"):
+            continue
+        body = line[1:].strip()
+        if body.startswith("vocab:"):
+            vocab = parse_vocab(body.split(":", 1)[1].strip())
+        elif body.startswith("max_len:"):
+            max_len = int(body.split(":", 1)[1])
+        elif not description:
+            description = body
+    return LibraryProgram(path.stem, path, vocab, max_len, description)
+
+
+def library() -> list[LibraryProgram]:
+    return [read_header(p) for p in sorted(LIBRARY_DIR.glob("*.rasp")) if p.name not in HELPER_FILES]
+
+
+def resolve_program_path(name: str) -> Path:
+    """A path as given, or the library program of that name (`sort`, `sort.rasp`)."""
+    path = Path(name)
+    if path.exists():
+        return path
+    stem = name[:-5] if name.endswith(".rasp") else name
+    lib = LIBRARY_DIR / f"{stem}.rasp"
+    if "/" not in name and lib.exists():
+        return lib
+    return path
