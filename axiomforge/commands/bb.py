@@ -1,0 +1,85 @@
+"""`axiomforge bb run|decide|enumerate`: Busy Beaver machines from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("bb", help="Busy Beaver: simulate, decide and enumerate Turing machines")
+    sub = parser.add_subparsers(dest="bb_command", metavar="SUBCOMMAND", parser_class=type(parser))
+
+    run = sub.add_parser("run", help="simulate a machine (bbchallenge format) from the blank tape")
+    run.add_argument("machine", help="e.g. 1RB1LC_1RC1RB_1RD0LE_1LA1LD_1RZ0LA")
+    run.add_argument("--max-steps", type=int, default=10**9, help="give up after this many steps (default 1e9)")
+    run.add_argument("--block-size", type=int, default=None, help="macro block size (default: chosen by a probe)")
+    run.add_argument("--reference", action="store_true", help="use the plain one-step-at-a-time simulator")
+    run.add_argument("--json", action="store_true", help="print the result as JSON")
+    run.set_defaults(run=_run)
+
+    decide = sub.add_parser("decide", help="settle halting with a certificate, and verify it independently")
+    decide.add_argument("machine")
+    decide.add_argument("--halt-steps", type=int, default=10**7, help="simulation limit for the halting decider")
+    decide.add_argument("--json", action="store_true")
+    decide.set_defaults(run=_decide)
+
+    enum = sub.add_parser("enumerate", help="enumerate machines in tree normal form and decide each one")
+    enum.add_argument("--states", type=int, default=3, help="enumerate 2..STATES states (at most 4)")
+    enum.add_argument("--json", action="store_true")
+    enum.set_defaults(run=_enumerate)
+    parser.set_defaults(run=lambda args: (parser.print_help(), 2)[1])
+
+
+def _run(args: argparse.Namespace) -> int:
+    from axiomforge.generators.busy_beaver.cli_support import run_machine
+
+    result = run_machine(args.machine, args.max_steps, args.block_size, args.reference)
+    if args.json:
+        print(json.dumps(result, sort_keys=True))
+    else:
+        for key, value in result.items():
+            print(f"{key:>12}: {value}")
+    return 0
+
+
+def _decide(args: argparse.Namespace) -> int:
+    from axiomforge.generators.busy_beaver.cli_support import decide_machine
+
+    result = decide_machine(args.machine, args.halt_steps)
+    if args.json:
+        print(json.dumps(result, sort_keys=True))
+    else:
+        print(f"machine:     {result['machine']}")
+        print(f"verdict:     {result['verdict']}")
+        print(f"certificate: {json.dumps(result['certificate'], sort_keys=True)}")
+        print(f"verified:    {result['verified']}{(' (' + result['reason'] + ')') if result['reason'] else ''}")
+    return 0 if result["verified"] or result["verdict"] == "undecided" else 1
+
+
+def _enumerate(args: argparse.Namespace) -> int:
+    from axiomforge.generators.busy_beaver.cli_support import enumerate_rows
+
+    rows = enumerate_rows(args.states)
+    if args.json:
+        print(json.dumps(rows, sort_keys=True, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    methods = sorted({m for row in rows for m in row["deciders"]})
+    table = Table(title="Tree-normal-form enumeration (2 symbols)")
+    for col in ("states", "S", "Σ", "step champion", "leaves", *methods, "undecided", "seconds"):
+        table.add_column(col, justify="left" if col == "step champion" else "right")
+    for row in rows:
+        table.add_row(
+            str(row["states"]), str(row["S"]), str(row["sigma"]), row["step_champion"], str(row["leaves"]),
+            *(str(row["deciders"].get(m, 0)) for m in methods), str(row["undecided"]), f"{row['seconds']:.1f}",
+        )
+    import sys
+
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    for row in rows:
+        if row["undecided_examples"]:
+            print(f"undecided ({row['states']} states), e.g.: {', '.join(row['undecided_examples'])}")
+    return 0

@@ -1,0 +1,250 @@
+"""Deciders: each looks at a machine and either settles it with a certificate or gives up (None).
+
+The verifiers in `certificates` check what these produce without trusting them. Deciders run
+from the blank tape; their limits are parameters so that enumeration and challenge synthesis
+can trade time for coverage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from axiomforge.generators.busy_beaver.certificates import Certificate, _translated_holds
+from axiomforge.generators.busy_beaver.machine import HALT, LEFT, RIGHT, Machine
+from axiomforge.generators.busy_beaver.reference import step_config
+
+
+@dataclass(frozen=True)
+class DeciderLimits:
+    halt_steps: int = 10_000
+    cycler_steps: int = 1_000
+    translated_steps: int = 1_000
+    backward_depth: int = 30
+    backward_frontier: int = 500
+    cps_radius: int = 4  # 0 turns the n-gram CPS decider off
+
+
+def decide_halts(machine: Machine, limit: int) -> Certificate | None:
+    from axiomforge.generators.busy_beaver.fast import simulate_fast
+
+    res = simulate_fast(machine, limit)
+    if res.status != "halted":
+        return None
+    return {"method": "halts", "steps": res.steps, "ones": res.ones}
+
+
+def decide_cycler(machine: Machine, limit: int) -> Certificate | None:
+    """The first repeated configuration within `limit` steps.
+
+    Configurations are compared by an incrementally kept hash of the tape (one word per
+    (cell, symbol), xor-ed); a hash hit is confirmed by replaying the run to the earlier time.
+    """
+    tape: dict[int, int] = {}
+    state, head = 0, 0
+    keys: dict[tuple[int, int, int], list[int]] = {(0, 0, 0): [0]}
+    digest = 0
+    table = machine.table
+    for t in range(1, limit + 1):
+        old = tape.get(head, 0)
+        tr = table[state][old]
+        if tr is None or tr.next_state == HALT:
+            return None
+        if tr.write != old:
+            digest ^= _cell_hash(head, old) ^ _cell_hash(head, tr.write)
+            if tr.write:
+                tape[head] = tr.write
+            else:
+                del tape[head]
+        head += tr.move
+        state = tr.next_state
+        key = (state, head, digest)
+        earlier = keys.get(key)
+        if earlier is None:
+            keys[key] = [t]
+            continue
+        for first in earlier:
+            if _tape_at(machine, first) == tape:
+                return {"method": "cycler", "start": first, "period": t - first}
+        earlier.append(t)
+    return None
+
+
+def _tape_at(machine: Machine, steps: int) -> dict[int, int]:
+    tape: dict[int, int] = {}
+    state, head = 0, 0
+    for _ in range(steps):
+        state, head = step_config(machine, tape, state, head)
+    return tape
+
+
+def _cell_hash(pos: int, symbol: int) -> int:
+    if symbol == 0:
+        return 0
+    return hash((pos * 0x9E3779B97F4A7C15 + symbol * 0x632BE59BD9B4E019) & 0xFFFFFFFFFFFFFFFF)
+
+
+def decide_translated_cycler(machine: Machine, limit: int) -> Certificate | None:
+    """Two record-breaking times in the same state with equal tape behind the head, minimised.
+
+    Only record-breaking times keep a snapshot of the tape; the full trace is rebuilt once a
+    pair is found, to minimise it into the canonical certificate.
+    """
+    tape: dict[int, int] = {}
+    state, head = 0, 0
+    heads = [0]
+    lo = hi = 0
+    records: dict[tuple[int, int], list[tuple[int, dict[int, int]]]] = {}  # (direction, state) -> (time, tape)
+    table = machine.table
+    for t in range(1, limit + 1):
+        symbol = tape.get(head, 0)
+        tr = table[state][symbol]
+        if tr is None or tr.next_state == HALT:
+            return None
+        if tr.write:
+            tape[head] = tr.write
+        elif symbol:
+            del tape[head]
+        head += tr.move
+        state = tr.next_state
+        heads.append(head)
+        if head > hi:
+            hi, direction = head, 1
+        elif head < lo:
+            lo, direction = head, -1
+        else:
+            continue
+        earlier = records.setdefault((direction, state), [])
+        for t1, tape1 in reversed(earlier):
+            h1 = heads[t1]
+            window = max((h1 - h) * direction for h in heads[t1:])
+            if all(tape1.get(h1 - direction * i, 0) == tape.get(head - direction * i, 0) for i in range(window + 1)):
+                trace = _full_trace(machine, t)
+                return _minimise(machine, t1, t - t1, trace)
+        earlier.append((t, dict(tape)))
+    return None
+
+
+def _full_trace(machine: Machine, steps: int) -> list[tuple[int, int, dict[int, int]]]:
+    tape: dict[int, int] = {}
+    state, head = 0, 0
+    trace: list[tuple[int, int, dict[int, int]]] = [(state, head, {})]
+    for _ in range(steps):
+        state, head = step_config(machine, tape, state, head)
+        trace.append((state, head, dict(tape)))
+    return trace
+
+
+def _minimise(machine: Machine, start: int, period: int, trace: list[tuple[int, int, dict[int, int]]]) -> Certificate:
+    while True:
+        changed = False
+        while start > 0 and _translated_holds(machine, start - 1, period, trace) is not None:
+            start -= 1
+            changed = True
+        for p in range(1, period):
+            if _translated_holds(machine, start, p, trace) is not None:
+                period, changed = p, True
+                break
+        if not changed:
+            break
+    shift = _translated_holds(machine, start, period, trace)
+    assert shift is not None
+    return {"method": "translated_cycler", "start": start, "period": period, "shift": shift}
+
+
+def decide_backward(machine: Machine, max_depth: int, max_frontier: int = 500) -> Certificate | None:
+    """Breadth-first backward search from every halting configuration; settles when it dies out."""
+    halting = machine.halting_transitions()
+    if not halting:
+        return None
+    preds: dict[int, list[tuple[int, int, int, int]]] = {}
+    for s, row in enumerate(machine.table):
+        for b, tr in enumerate(row):
+            if tr is not None and tr.next_state != HALT:
+                preds.setdefault(tr.next_state, []).append((s, b, tr.write, tr.move))
+    frontier: list[tuple[int, int, tuple[tuple[int, int], ...]]] = [(s, 0, ((0, a),)) for s, a in halting]
+    depth = 0
+    while frontier:
+        nxt: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
+        frontier = sorted(set(frontier))
+        for state, head, cells in frontier:
+            known = dict(cells)
+            for s, b, w, move in preds.get(state, ()):
+                prev = head - move
+                if known.get(prev, w) != w:
+                    continue
+                new = dict(known)
+                new[prev] = b
+                nxt.append((s, prev, tuple(sorted(new.items()))))
+        if not nxt:
+            break
+        depth += 1
+        if depth > max_depth or len(nxt) > max_frontier:
+            return None
+        frontier = nxt
+    # The machine could still halt within depth + 1 steps from the blank tape.
+    tape: dict[int, int] = {}
+    state, head = 0, 0
+    for _ in range(depth + 1):
+        state, head = step_config(machine, tape, state, head)
+        if state == HALT:
+            return None
+    return {"method": "backward_reasoning", "depth": depth}
+
+
+def decide(machine: Machine, limits: DeciderLimits = DeciderLimits()) -> Certificate | None:
+    """The first certificate any decider finds: halting, cycler, translated cycler, backward."""
+    quick = min(limits.halt_steps, 10_000)  # a short run first: cyclers gain nothing from macro steps
+    return (
+        decide_halts(machine, quick)
+        or decide_nonhalting(machine, limits)
+        or (decide_halts(machine, limits.halt_steps) if limits.halt_steps > quick else None)
+    )
+
+
+def decide_nonhalting(machine: Machine, limits: DeciderLimits = DeciderLimits()) -> Certificate | None:
+    """Cheapest first: translated cyclers are the most common non-halting class."""
+    return (
+        decide_translated_cycler(machine, limits.translated_steps)
+        or decide_cycler(machine, limits.cycler_steps)
+        or decide_backward(machine, limits.backward_depth, limits.backward_frontier)
+        or (decide_ngram_cps(machine, limits.cps_radius) if limits.cps_radius else None)
+    )
+
+
+def decide_ngram_cps(machine: Machine, max_radius: int = 4, max_configs: int = 20_000) -> Certificate | None:
+    """Closed position set over n-grams (the "bouncer" class): the smallest radius r for which
+    the abstraction (state, r cells left, head cell, r cells right, plus the sets of r-cell
+    windows seen on each side) closes without reaching a halting transition."""
+    for radius in range(1, max_radius + 1):
+        if _cps_closes(machine, radius, max_configs):
+            return {"method": "ngram_cps", "radius": radius}
+    return None
+
+
+def _cps_closes(machine: Machine, r: int, max_configs: int) -> bool:
+    blank = (0,) * r
+    grams = {LEFT: {blank}, RIGHT: {blank}}  # windows seen on each side, nearest cell first
+    start = (0, blank, 0, blank)
+    seen = {start}
+    todo = [start]
+    table = machine.table
+    while todo:
+        state, left, sym, right = todo.pop()
+        tr = table[state][sym]
+        if tr is None or tr.next_state == HALT:
+            return False
+        near, far = (right, left) if tr.move == RIGHT else (left, right)
+        # the head moves into `near`; the written cell joins `far`
+        new_far = (tr.write,) + far[:-1]
+        far_side = -tr.move
+        if new_far not in grams[far_side]:
+            grams[far_side].add(new_far)
+            todo.extend(seen)  # a new window may open new moves for every known configuration
+        for g in [g for g in grams[tr.move] if g[:-1] == near[1:]]:
+            cfg = (tr.next_state, g, near[0], new_far) if tr.move == LEFT else (tr.next_state, new_far, near[0], g)
+            if cfg not in seen:
+                if len(seen) >= max_configs:
+                    return False
+                seen.add(cfg)
+                todo.append(cfg)
+    return True

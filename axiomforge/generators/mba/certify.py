@@ -1,0 +1,204 @@
+"""Certification: the verdict on an identity, the method that settled it, and the evidence.
+
+Order of methods, cheapest complete one first:
+
+1. `signature` (linear MBA): complete at any width, symbolic included;
+2. `polynomial-normal-form` (polynomial MBA whose conjunction-basis polynomial is zero): sound;
+3. `abstraction+signature` / `abstraction+polynomial-normal-form` (non-polynomial: opaque
+   operands of bitwise operators become fresh variables, then 1 or 2): sound;
+4. `counterexample` search (structured and seeded random points): a found counterexample is a
+   complete disproof, re-evaluated at the claimed width;
+5. `exhaustive` evaluation when 2^(width * variables) is small: complete at that width;
+6. `z3`, then `bitwuzla`, with a timeout (only when `smt_timeout_s > 0`).
+
+Whatever none of them settles is `uncertified`, never true. Every `false` verdict carries a
+counterexample that `evaluate` confirms before the verdict is returned.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any, Literal
+
+from .evaluate import evaluate, exhaustive_counterexample
+from .expr import Binary, Identity, Width
+from .normal_form import (
+    MBAClass,
+    NotInClass,
+    abstract_opaque,
+    all_variables,
+    identity_class,
+    polynomial_form,
+    reduce_vector,
+    signature,
+)
+from .printing import to_c
+
+Status = Literal["true", "false", "uncertified"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    method: str
+    mba_class: MBAClass
+    width: Width
+    certificate: dict[str, Any] = field(default_factory=dict)
+    counterexample: dict[str, int] | None = None
+    counterexample_width: int | None = None
+    tried: tuple[str, ...] = ()
+
+
+def difference(identity: Identity) -> Binary:
+    return Binary("-", identity.lhs, identity.rhs)
+
+
+def confirms_counterexample(identity: Identity, values: dict[str, int], width: int) -> bool:
+    """True when the sides differ at `width` for `values` (missing variables are 0)."""
+    env = {name: values.get(name, 0) for name in all_variables(identity)}
+    return evaluate(identity.lhs, env, width) != evaluate(identity.rhs, env, width)
+
+
+def _false(
+    identity: Identity, method: str, cls: MBAClass, width: Width, values: dict[str, int], at: int,
+    tried: tuple[str, ...], extra: dict[str, Any] | None = None,
+) -> Verdict:
+    if not confirms_counterexample(identity, values, at):
+        raise AssertionError(f"counterexample {values} does not refute {to_c(identity.lhs)} == {to_c(identity.rhs)}")
+    env = {name: values.get(name, 0) for name in all_variables(identity)}
+    certificate: dict[str, Any] = {
+        "method": method,
+        "counterexample": dict(sorted(env.items())),
+        "counterexample_width": at,
+        "lhs_value": evaluate(identity.lhs, env, at),
+        "rhs_value": evaluate(identity.rhs, env, at),
+    }
+    certificate.update(extra or {})
+    return Verdict("false", method, cls, width, certificate, env, at, tried)
+
+
+def _signature_verdict(identity: Identity, width: Width, cls: MBAClass, method: str,
+                       tried: tuple[str, ...], original: Identity, extra: dict[str, Any]) -> Verdict | None:
+    """Signature of the (possibly abstracted) linear identity; returns a false verdict only for the original."""
+    variables = all_variables(identity)
+    sig = signature(difference(identity), variables)
+    reduced = reduce_vector(sig, width)
+    if not any(reduced):
+        cert = {"method": method, "variables": list(variables), "signature": list(reduced)}
+        cert.update(extra)
+        return Verdict("true", method, cls, width, cert, tried=tried)
+    if identity is not original:
+        return None  # an abstracted identity may fail while the original holds
+    v = next(i for i, s in enumerate(reduced) if s)
+    at = width if width is not None else _two_adic_valuation(sig[v]) + 1
+    values = {name: ((1 << at) - 1) if (v >> j) & 1 else 0 for j, name in enumerate(variables)}
+    return _false(identity, method, cls, width, values, at, tried,
+                  {"variables": list(variables), "signature": list(reduced) if width is not None else list(sig)})
+
+
+def _two_adic_valuation(n: int) -> int:
+    n = abs(n)
+    return (n & -n).bit_length() - 1
+
+
+def _polynomial_zero(identity: Identity, width: Width) -> bool:
+    try:
+        return not polynomial_form(difference(identity), all_variables(identity), width)
+    except NotInClass:
+        return False
+
+
+def search_counterexample(identity: Identity, width: Width, seed: int = 0, random_points: int = 48
+                          ) -> tuple[dict[str, int], int] | None:
+    """Structured points (0, 1, 2, all-ones per variable) then seeded random words; deterministic."""
+    variables = all_variables(identity)
+    widths = [width] if width is not None else [1, 2, 3, 4, 5, 6, 7, 8, 16, 32, 64]
+    rng = random.Random(seed)
+    for at in widths:
+        mask = (1 << at) - 1
+        special = (0, 1, mask, 2 & mask)
+        points: list[tuple[int, ...]] = []
+        if len(variables) <= 4:
+            points.extend(product(special, repeat=len(variables)))
+        else:
+            points.extend(tuple(rng.choice(special) for _ in variables) for _ in range(128))
+        points.extend(tuple(rng.getrandbits(at) for _ in variables) for _ in range(random_points))
+        for point in points:
+            env = dict(zip(variables, point))
+            if evaluate(identity.lhs, env, at) != evaluate(identity.rhs, env, at):
+                return env, at
+    return None
+
+
+def certify(
+    identity: Identity,
+    width: Width,
+    *,
+    smt_timeout_s: float = 0.0,
+    solvers: tuple[str, ...] = ("z3", "bitwuzla"),
+    exhaustive_max_bits: int = 20,
+    seed: int = 0,
+) -> Verdict:
+    """The verdict on `lhs == rhs` for all inputs at `width` (None: at every width)."""
+    cls = identity_class(identity)
+    tried: list[str] = []
+    if cls == "linear":
+        verdict = _signature_verdict(identity, width, cls, "signature", ("signature",), identity, {})
+        assert verdict is not None
+        return verdict
+    if cls == "polynomial":
+        tried.append("polynomial-normal-form")
+        if _polynomial_zero(identity, width):
+            return Verdict("true", "polynomial-normal-form", cls, width,
+                           {"method": "polynomial-normal-form", "variables": list(all_variables(identity))},
+                           tried=tuple(tried))
+    else:
+        for everywhere, coefficients_too in ((False, False), (True, True), (True, False)):
+            abstraction = abstract_opaque(identity, everywhere, coefficients_too)
+            if not abstraction.replaced:
+                continue
+            replaced = {name: to_c(term) for name, term in abstraction.replaced}
+            extra = {"abstraction": replaced, "abstracted_lhs": to_c(abstraction.identity.lhs),
+                     "abstracted_rhs": to_c(abstraction.identity.rhs)}
+            inner_class = identity_class(abstraction.identity)
+            if inner_class == "linear":
+                tried.append("abstraction+signature")
+                found = _signature_verdict(abstraction.identity, width, cls, "abstraction+signature",
+                                           tuple(tried), identity, extra)
+                if found is not None:
+                    return found
+            elif inner_class == "polynomial":
+                tried.append("abstraction+polynomial-normal-form")
+                if _polynomial_zero(abstraction.identity, width):
+                    cert = {"method": "abstraction+polynomial-normal-form",
+                            "variables": list(all_variables(abstraction.identity)), **extra}
+                    return Verdict("true", "abstraction+polynomial-normal-form", cls, width, cert,
+                                   tried=tuple(tried))
+    tried.append("counterexample-search")
+    found_cex = search_counterexample(identity, width, seed)
+    if found_cex is not None:
+        values, at = found_cex
+        return _false(identity, "counterexample-search", cls, width, values, at, tuple(tried))
+    variables = all_variables(identity)
+    if width is not None and width * len(variables) <= exhaustive_max_bits:
+        tried.append("exhaustive")
+        cex = exhaustive_counterexample(identity, variables, width)
+        if cex is None:
+            return Verdict("true", "exhaustive", cls, width,
+                           {"method": "exhaustive", "variables": list(variables),
+                            "points": 1 << (width * len(variables))}, tried=tuple(tried))
+        return _false(identity, "exhaustive", cls, width, cex, width, tuple(tried))
+    if width is not None and smt_timeout_s > 0:
+        from .smt import prove_with
+
+        for solver in solvers:
+            tried.append(solver)
+            outcome = prove_with(solver, identity, width, smt_timeout_s)
+            if outcome.status == "proved":
+                return Verdict("true", solver, cls, width,
+                               {"method": solver, "timeout_s": smt_timeout_s}, tried=tuple(tried))
+            if outcome.status == "refuted":
+                return _false(identity, solver, cls, width, dict(outcome.counterexample), width, tuple(tried))
+    return Verdict("uncertified", "none", cls, width, {"method": "none", "tried": list(tried)}, tried=tuple(tried))

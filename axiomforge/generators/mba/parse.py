@@ -1,0 +1,151 @@
+"""C-like text -> `expr` AST, with the grammar in `mba.lark`; errors carry line and column."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+
+from axiomforge.errors import SourceLocation, UserError, caret_excerpt
+
+from .expr import Binary, Const, Expr, Identity, Unary, Var
+
+
+class MBASyntaxError(UserError):
+    """Text that is not an MBA expression or identity."""
+
+
+class MBAInputError(UserError):
+    """Well-formed text that is not what was asked for (an expression where an identity is needed)."""
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = (Path(__file__).with_name("mba.lark")).read_text()
+    return Lark(grammar, parser="lalr", propagate_positions=False, maybe_placeholders=False, transformer=_ToAst())
+
+
+class _ToAst(Transformer):
+    def var(self, items: list[Token]) -> Expr:
+        return Var(str(items[0]))
+
+    def decconst(self, items: list[Token]) -> Expr:
+        return Const(int(str(items[0]), 10))
+
+    def hexconst(self, items: list[Token]) -> Expr:
+        return Const(int(str(items[0]), 16))
+
+    def neg(self, items: list[Expr]) -> Expr:
+        return Unary("-", items[0])
+
+    def bnot(self, items: list[Expr]) -> Expr:
+        return Unary("~", items[0])
+
+    def _bin(op: str):  # type: ignore[misc]
+        def method(self: _ToAst, items: list[Expr]) -> Expr:
+            return Binary(op, items[0], items[1])  # type: ignore[arg-type]
+
+        return method
+
+    add = _bin("+")
+    sub = _bin("-")
+    mul = _bin("*")
+    band = _bin("&")
+    bor = _bin("|")
+    bxor = _bin("^")
+
+    def identity(self, items: list[Expr]) -> Identity:
+        return Identity(items[0], items[1])
+
+
+MAX_NESTING = 400  # the stages recurse over the tree; deeper inputs are refused, not crashed on
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+    return deepest
+
+
+def _parse(text: str, source: str | None) -> Expr | Identity:
+    if _nesting(text) > MAX_NESTING or text.count("~") + text.count("-") > 20 * MAX_NESTING:
+        raise MBAInputError(f"expression nested more than {MAX_NESTING} parentheses deep", SourceLocation(source, 1, 1))
+    try:
+        tree = _parser().parse(text)
+    except RecursionError:
+        raise MBAInputError("expression too deeply nested", SourceLocation(source, 1, 1)) from None
+    except UnexpectedInput as err:
+        line, column = getattr(err, "line", None), getattr(err, "column", None)
+        token = getattr(err, "token", None)
+        at_end = isinstance(err, UnexpectedEOF) or (token is not None and token.type == "$END")
+        if at_end or line is None or line < 1:
+            lines = text.splitlines() or [""]
+            line, column = len(lines), len(lines[-1]) + 1
+            message = "unexpected end of input"
+        elif isinstance(err, UnexpectedCharacters):
+            position = err.pos_in_stream if err.pos_in_stream is not None else 0
+            message = f"unexpected character {text[position]!r}"
+        else:
+            message = f"unexpected {str(token)!r}" if token else "syntax error"
+        expected = sorted(getattr(err, "expected", None) or getattr(err, "allowed", None) or [])
+        if expected:
+            names = list(dict.fromkeys(_pretty_terminal(t) for t in expected))
+            message += f" (expected one of: {', '.join(names)})"
+        raise MBASyntaxError(
+            message, SourceLocation(source, line, column), caret_excerpt(text, line, column or 1)
+        ) from None
+    result: Expr | Identity = tree  # type: ignore[assignment]  # the inline transformer built the AST
+    sides = (result.lhs, result.rhs) if isinstance(result, Identity) else (result,)
+    if max(_depth(side) for side in sides) > MAX_NESTING:
+        raise MBAInputError(f"expression nested more than {MAX_NESTING} levels deep", SourceLocation(source, 1, 1))
+    return result
+
+
+def _depth(e: Expr) -> int:
+    deepest = 0
+    stack: list[tuple[Expr, int]] = [(e, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(node, Unary):
+            stack.append((node.arg, d + 1))
+        elif isinstance(node, Binary):
+            stack.extend(((node.left, d + 1), (node.right, d + 1)))
+    return deepest
+
+
+_TERMINAL_NAMES = {
+    "NAME": "a variable", "DEC": "a number", "HEX": "a number", "LPAR": "'('", "RPAR": "')'",
+    "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "AMPERSAND": "'&'", "VBAR": "'|'",
+    "CIRCUMFLEX": "'^'", "TILDE": "'~'", "__ANON_0": "'=='", "$END": "end of input",
+}
+
+
+def _pretty_terminal(name: str) -> str:
+    return _TERMINAL_NAMES.get(name, name)
+
+
+def parse_expression(text: str, source: str | None = None) -> Expr:
+    """Parse one expression (`(x ^ y) + 2*(x & y)`)."""
+    result = _parse(text, source)
+    if isinstance(result, Identity):
+        raise MBAInputError("expected an expression, got an identity (`==`)", SourceLocation(source, 1, 1))
+    return result
+
+
+def parse_identity(text: str, source: str | None = None) -> Identity:
+    """Parse `EXPR == EXPR`."""
+    result = _parse(text, source)
+    if not isinstance(result, Identity):
+        lines = text.splitlines() or [""]
+        raise MBAInputError(
+            "expected an identity `EXPR == EXPR`, got a single expression",
+            SourceLocation(source, len(lines), len(lines[-1]) + 1),
+        )
+    return result

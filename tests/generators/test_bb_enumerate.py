@@ -1,0 +1,80 @@
+"""Tree-normal-form enumeration: S and Σ for 2-4 states, and every certificate re-verifies."""
+
+from __future__ import annotations
+
+import functools
+import random
+
+import pytest
+
+from axiomforge.generators.busy_beaver.certificates import verify
+from axiomforge.generators.busy_beaver.champions import CHAMPIONS, SIGMA
+from axiomforge.generators.busy_beaver.enumerate import EnumerationReport, enumerate_tnf
+from axiomforge.generators.busy_beaver.machine import parse_machine
+from axiomforge.generators.busy_beaver.reference import run_reference
+
+
+@functools.cache
+def report(n: int) -> EnumerationReport:
+    return enumerate_tnf(n)
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_s_and_sigma_with_every_leaf_decided_or_listed(n: int) -> None:
+    r = report(n)
+    s = CHAMPIONS[n][1]
+    assert (r.max_steps, r.max_ones) == (s, SIGMA[n])
+    champion = run_reference(parse_machine(r.steps_champion), 1000)
+    assert (champion.halted, champion.steps) == (True, s)
+    counts = r.counts()
+    assert sum(counts.values()) == len(r.leaves)
+    assert {"halts", "cycler", "translated_cycler"} <= set(counts)
+
+
+def test_two_states_have_no_undecided_machine() -> None:
+    assert report(2).undecided == []
+
+
+def test_three_states_undecided_are_few_and_do_not_halt_soon() -> None:
+    r = report(3)
+    assert "backward_reasoning" in r.counts()
+    assert "ngram_cps" in r.counts()
+    assert len(r.undecided) <= 11
+    for m in r.undecided:
+        assert not run_reference(m, 5000).halted
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_every_certificate_of_the_enumeration_verifies(n: int) -> None:
+    for leaf in report(n).leaves:
+        if leaf.certificate is not None:
+            ok, why = verify(leaf.machine, leaf.certificate)
+            assert ok, (leaf.machine.text(), leaf.certificate, why)
+
+
+def test_halting_leaves_agree_with_the_reference_simulator() -> None:
+    for leaf in report(3).leaves:
+        cert = leaf.certificate
+        if cert and cert["method"] == "halts":
+            res = run_reference(leaf.machine, cert["steps"] + 1)
+            assert (res.halted, res.steps, res.ones) == (True, cert["steps"], cert["ones"])
+
+
+@pytest.mark.slow
+def test_four_states_tree_gives_s4_and_sigma4() -> None:
+    r = enumerate_tnf(4, decide=False)
+    assert (r.max_steps, r.max_ones) == (CHAMPIONS[4][1], SIGMA[4]) == (107, 13)
+    # decide and verify a deterministic sample of the non-halting candidates
+    rng = random.Random(4)
+    candidates = [leaf.machine for leaf in r.leaves if leaf.certificate is None]
+    from axiomforge.generators.busy_beaver.deciders import decide_nonhalting
+    from axiomforge.generators.busy_beaver.enumerate import default_limits
+
+    limits = default_limits(4)[1]
+    decided = 0
+    for m in rng.sample(candidates, 300):
+        cert = decide_nonhalting(m, limits)
+        if cert:
+            decided += 1
+            assert verify(m, cert)[0], (m.text(), cert)
+    assert decided >= 290
