@@ -1,0 +1,261 @@
+"""The acceptance policy on a crafted corpus: forbidden constructs, tampering, sorry in comments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from axiomforge.lean.assemble import candidate_from_answer, extract_last_lean_block, insert_tactics
+from axiomforge.lean.messages import LeanMessage, parse_axioms, parse_lean_output
+from axiomforge.lean.policy import Category, Track, classify_error, judge_lean_messages, screen_source
+from axiomforge.lean.source import blank_comments_and_strings
+
+DATA = Path(__file__).resolve().parent / "data" / "challenges.jsonl"
+RECORDS = {r["id"]: r for r in map(json.loads, DATA.read_text().splitlines())}
+BB = RECORDS["bb-halts_exact-0001"]
+MBA = RECORDS["mba-linear_identity-0001"]
+
+
+def screen(candidate: str, record: dict = BB, track: Track = Track.STANDARD):
+    return screen_source(candidate, record["lean"], record["theorem_name"], record["lean_statement"], track)
+
+
+def with_proof(tactics: str, record: dict = BB) -> str:
+    return insert_tactics(record["lean"], tactics)
+
+
+def categories(candidate: str, **kw) -> list[Category]:
+    return [v.category for v in screen(candidate, **kw)]
+
+
+def test_a_plain_proof_passes_the_screen():
+    assert screen(with_proof("rfl")) == []
+
+
+def test_the_unmodified_challenge_is_rejected_for_its_sorry():
+    violations = screen(BB["lean"])
+    assert [v.category for v in violations] == [Category.FORBIDDEN]
+    assert "sorry" in violations[0].message
+    assert violations[0].line == BB["lean"].count("\n")  # the line of the sorry
+
+
+@pytest.mark.parametrize(
+    "proof",
+    [
+        "-- sorry, this is only a comment\n  rfl",
+        "/- sorry /- nested sorry -/ still comment: admit -/\n  rfl",
+        "/-- doc comment: sorry -/\n  rfl",
+        'have h : "sorry" = "sorry" := rfl\n  rfl',
+        "have c : Char := 'x'\n  rfl",
+        "-- axiom unsafe implemented_by native_decide #eval\n  rfl",
+    ],
+)
+def test_forbidden_words_inside_comments_and_strings_are_allowed(proof):
+    assert screen(with_proof(proof)) == []
+
+
+@pytest.mark.parametrize(
+    ("proof", "word"),
+    [
+        ("sorry", "sorry"),
+        ("admit", "admit"),
+        ("exact?", "exact?"),
+        ("apply?", "apply?"),
+        ("rw?", "rw?"),
+        ("/- a comment -/ sorry", "sorry"),
+        ("first | rfl | sorry", "sorry"),
+        ("exact (sorry : halts 6)", "sorry"),
+        ("set_option debug.skipKernelTC true in\n  rfl", "debug"),
+        ("native_decide", "native_decide"),
+        ("bv_decide", "bv_decide"),
+        ("exact Lean.ofReduceBool _ _ rfl", "ofReduceBool"),
+    ],
+)
+def test_forbidden_tactics_are_rejected(proof, word):
+    violations = screen(with_proof(proof))
+    assert violations and violations[0].category is Category.FORBIDDEN
+    assert word in violations[0].message or word in proof
+
+
+@pytest.mark.parametrize(
+    ("extra", "word"),
+    [
+        ("axiom cheat : False", "axiom"),
+        ("unsafe def f : Nat := 0", "unsafe"),
+        ("@[implemented_by id] def g (n : Nat) : Nat := n", "implemented_by"),
+        ('@[extern "c_fn"] def h (n : Nat) : Nat := n', "extern"),
+        ("@[csimp] theorem t : @id = @id := rfl", "csimp"),
+        ("notation \"halts\" => True", "notation"),
+        ("macro \"cheat\" : tactic => `(tactic| rfl)", "macro"),
+        ("syntax \"cheat\" : tactic", "syntax"),
+        ("elab \"cheat\" : tactic => pure ()", "elab"),
+        ("instance : Inhabited Nat := ⟨7⟩", "instance"),
+        ("variable (h : False)", "variable"),
+        ("namespace Sneaky", "namespace"),
+        ("#eval IO.println \"hi\"", "#eval"),
+        ("#exit", "#exit"),
+        ("run_cmd pure ()", "run_cmd"),
+        ("import Lean", "import"),
+        ("opaque secret : Nat", "opaque"),
+    ],
+)
+def test_forbidden_commands_before_the_theorem_are_rejected(extra, word):
+    proof = with_proof("rfl")
+    at = proof.index("theorem " + BB["theorem_name"])
+    candidate = proof[:at] + extra + "\n\n" + proof[at:]
+    violations = screen(candidate)
+    assert Category.FORBIDDEN in [v.category for v in violations], violations
+    assert any(word.strip("#@[") in v.message or v.message.startswith("uses the command") for v in violations)
+
+
+def test_native_constructs_pass_in_the_native_track_only():
+    proof = with_proof("bv_decide", MBA)
+    assert categories(proof, record=MBA) == [Category.FORBIDDEN]
+    assert screen(proof, record=MBA, track=Track.NATIVE) == []
+    assert screen(with_proof("native_decide"), track=Track.NATIVE) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("halts 6 := by", "halts 7 := by"),  # the claim
+        ("theorem bb_halts_0001 : halts 6", "theorem bb_halts_0001 : halts 6 ∨ True"),
+        ("theorem bb_halts_0001 :", "theorem bb_halts_0001 (h : False) :"),  # extra hypothesis
+        ("def halts (n : Nat) : Prop := n = 6", "def halts (n : Nat) : Prop := True"),  # a definition
+        ("theorem bb_halts_0001", "theorem bb_halts_0002"),  # the name
+    ],
+)
+def test_statement_tampering_is_rejected(old, new):
+    candidate = with_proof("rfl")
+    assert old in candidate
+    tampered = candidate.replace(old, new, 1)
+    assert Category.STATEMENT_CHANGED in categories(tampered)
+
+
+def test_redeclaring_a_challenge_definition_after_the_preamble_is_rejected():
+    proof = with_proof("rfl")
+    at = proof.index("theorem " + BB["theorem_name"])
+    candidate = proof[:at] + "def halts' := 1\ndef step (n : Nat) : Nat := n\n\n" + proof[at:]
+    violations = screen(candidate)
+    assert [v.category for v in violations] == [Category.STATEMENT_CHANGED]
+    assert "step" in violations[0].message
+
+
+def test_whitespace_and_comments_in_the_statement_do_not_matter():
+    candidate = with_proof("rfl").replace("theorem bb_halts_0001 : halts 6", "theorem  bb_halts_0001\n    : -- claim\n  halts   6")
+    assert screen(candidate) == []
+
+
+def test_a_duplicated_theorem_is_rejected():
+    candidate = with_proof("rfl") + "\ntheorem bb_halts_0001 : halts 6 := rfl\n"
+    assert Category.STATEMENT_CHANGED in categories(candidate)
+
+
+def test_helper_lemmas_are_allowed():
+    proof = with_proof("exact helper")
+    at = proof.index("theorem " + BB["theorem_name"])
+    candidate = proof[:at] + "theorem helper : halts 6 := rfl\n\n" + proof[at:]
+    assert screen(candidate) == []
+
+
+def test_blanking_keeps_positions_and_handles_nesting():
+    text = 'a /- x /- y -/ z -/ b -- c\n"s\\"t" \'q\' h\' r#"raw "sorry""#'
+    blanked = blank_comments_and_strings(text)
+    assert len(blanked) == len(text)
+    assert blanked.split() == ["a", "b", '"', '"', "'", "'", "h'", 'r#"', '"#']
+    assert blank_comments_and_strings("/- unterminated sorry").strip() == ""
+
+
+def test_last_lean_block_is_extracted():
+    answer = "plan...\n```lean4\nfirst\n```\ntext\n```python\nx\n```\n```lean\ntheorem a : True := trivial\n```\nbye"
+    assert extract_last_lean_block(answer) == "theorem a : True := trivial\n"
+    assert extract_last_lean_block("no code") is None
+    assert extract_last_lean_block("```lean4\ncut off by max_tokens") == "cut off by max_tokens"
+
+
+def test_answers_without_the_preamble_are_appended_to_it():
+    block = "theorem bb_halts_0001 : halts 6 := by\n  rfl\n"
+    candidate = candidate_from_answer(BB["lean"], BB["theorem_name"], block)
+    assert candidate.startswith(BB["lean"].split("theorem bb_halts_0001")[0].rstrip())
+    assert screen(candidate) == []
+    bare = candidate_from_answer(BB["lean"], BB["theorem_name"], "by\n  rfl")
+    assert screen(bare) == []
+    restated = "def halts (n : Nat) : Prop := True\ntheorem bb_halts_0001 : halts 6 := trivial\n"
+    assert Category.STATEMENT_CHANGED in categories(candidate_from_answer(BB["lean"], BB["theorem_name"], restated))
+
+
+# -- judging a Lean run ------------------------------------------------------------------------
+
+
+def test_lean_output_parsing_json_and_text():
+    out = (
+        '{"severity":"error","pos":{"line":3,"column":2},"endPos":null,"data":"unsolved goals\\n⊢ False","fileName":"C.lean"}\n'
+        "C.lean:9:0: warning: declaration uses 'sorry'\n"
+        "C.lean:12:0: 'thm' depends on axioms: [propext,\n Classical.choice, Quot.sound]\n"
+    )
+    msgs = parse_lean_output(out)
+    assert [m.severity for m in msgs] == ["error", "warning", "information"]
+    assert msgs[0] == LeanMessage("error", 3, 2, "unsolved goals\n⊢ False")
+    assert parse_axioms(msgs[2].text, "thm") == ["Classical.choice", "Quot.sound", "propext"]
+    assert parse_axioms("'thm' does not depend on any axioms", "thm") == []
+    assert parse_axioms("nothing", "thm") is None
+
+
+@pytest.mark.parametrize(
+    ("message", "category"),
+    [
+        ("unexpected token 'at'; expected term", Category.PARSE),
+        ("unterminated comment", Category.PARSE),
+        ("type mismatch\n  h\nhas type\n  A\nbut is expected to have type\n  B", Category.TYPE_MISMATCH),
+        ("unsolved goals\n⊢ False", Category.TACTIC_FAILURE),
+        ("tactic 'decide' failed for proposition", Category.TACTIC_FAILURE),
+        ("(deterministic) timeout at `whnf`, maximum number of heartbeats (200000) has been reached", Category.TIMEOUT),
+        ("unknown identifier 'foo'", Category.ELABORATION),
+        ("failed to synthesize\n  HAdd Nat Bool ?m", Category.ELABORATION),
+    ],
+)
+def test_error_taxonomy(message, category):
+    assert classify_error(message) is category
+
+
+def test_judging_axioms_and_signatures():
+    ok = ["propext", "Quot.sound"]
+    assert judge_lean_messages([], ok, "t", Track.STANDARD, "sig", "sig") is None
+    assert judge_lean_messages([], [], "t", Track.STANDARD) is None
+    native = judge_lean_messages([], ["Lean.ofReduceBool"], "t", Track.STANDARD)
+    assert native is not None and native.category is Category.FORBIDDEN and "native track" in native.message
+    assert judge_lean_messages([], ["Lean.ofReduceBool", "propext"], "t", Track.NATIVE) is None
+    assert judge_lean_messages([], ["cheat"], "t", Track.NATIVE).category is Category.FORBIDDEN
+    assert judge_lean_messages([], ["sorryAx"], "t", Track.STANDARD).category is Category.FORBIDDEN
+    sorry_warning = [LeanMessage("warning", 5, 0, "declaration uses 'sorry'")]
+    assert judge_lean_messages(sorry_warning, ok, "t", Track.STANDARD).category is Category.FORBIDDEN
+    changed = judge_lean_messages([], ok, "t", Track.STANDARD, "t : False", "t : True")
+    assert changed.category is Category.STATEMENT_CHANGED
+    assert judge_lean_messages([], None, "t", Track.STANDARD).category is Category.CHECKER_ERROR
+    errors = [LeanMessage("error", 9, 0, "unknown identifier 'x'"), LeanMessage("error", 2, 4, "unsolved goals")]
+    first = judge_lean_messages(errors, ok, "t", Track.STANDARD)
+    assert (first.category, first.line) == (Category.TACTIC_FAILURE, 2)
+
+
+@pytest.mark.lean
+def test_real_lean_accepts_and_rejects(tmp_path):
+    from axiomforge.lean.checker import CheckJob, LeanChecker
+    from axiomforge.lean.toolchain import find_lean_toolchain
+
+    toolchain = find_lean_toolchain()
+    assert toolchain is not None
+    checker = LeanChecker(toolchain, timeout_s=120, memory_mb=0, workers=2)
+    challenge = "def double (n : Nat) : Nat := n + n\n\ntheorem double_two : double 2 = 4 := by\n  sorry\n"
+    statement = "theorem double_two : double 2 = 4"
+    good = insert_tactics(challenge, "rfl")
+    wrong = insert_tactics(challenge, "exact Nat.le_refl 3")
+    sneaky = insert_tactics(challenge, "exact cheat").replace("theorem double_two", "axiom cheat : double 2 = 4\n\ntheorem double_two")
+    sorry = challenge
+    results = checker.check_many([CheckJob(t, "double_two", challenge) for t in (good, wrong, sneaky, sorry)])
+    assert results[0].accepted, results[0]
+    assert not results[1].accepted and results[1].category in ("type_mismatch", "tactic_failure")
+    assert not results[2].accepted and "cheat" in results[2].message
+    assert not results[3].accepted and results[3].category == "forbidden_construct"
+    assert screen_source(good, challenge, "double_two", statement) == []
