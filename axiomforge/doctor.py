@@ -118,7 +118,15 @@ def collect_components() -> list[Component]:
         rows.append(Component(dist, ok, version or "", used_for, "" if ok else fix))
     rows.append(_lean())
     rows.append(_chromium())
+    rows.extend(_bench_backends())
     return rows
+
+
+def _bench_backends() -> list[Component]:
+    """The benchmark's provers and checkers, as the bench package itself sees them."""
+    from axiomforge.bench.plugins import available_backends
+
+    return [Component(b.name, b.available, b.version, b.used_for, b.fix) for b in available_backends()]
 
 
 def components_as_json(rows: list[Component]) -> list[dict[str, object]]:

@@ -26,9 +26,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     lean_reason = None if find_lean_toolchain() else "no Lean 4 toolchain (lean on PATH or AXIOMFORGE_LEAN)"
     browser_reason = _browser_missing()
     for item in items:
-        if lean_reason and "lean" in item.keywords:
+        if lean_reason and item.get_closest_marker("lean"):
             item.add_marker(pytest.mark.skip(reason=lean_reason))
-        if browser_reason and "browser" in item.keywords:
+        if browser_reason and item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.skip(reason=browser_reason))
 
 

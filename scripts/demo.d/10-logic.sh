@@ -18,3 +18,14 @@ echo "== the same engine, unchanged, on lists =="
 axiomforge prove theories/lists.mpl --out "$OUT/lists" --json | python -c "import json,sys; s=json.load(sys.stdin); print(', '.join(e['name']+(' found' if e['found'] else ' NOT found') for e in s['expect']), '|', s['check']['summary'])"
 echo "== the stretch goal: <= defined by exists p. a + p = b =="
 axiomforge prove benchmarks/gl_peano/peano_order.mpl --out "$OUT/peano_order" --json | python -c "import json,sys; s=json.load(sys.stdin); print(', '.join(e['name']+(' found' if e['found'] else ' NOT found') for e in s['expect'] if e['name'].startswith('le_')), '|', s['check']['summary'])"
+echo "== the independent checker, run again from the command line, and the Lean 4 export =="
+axiomforge check "$OUT/peano/proofs.json" --theory theories/peano.mpl
+axiomforge lean-export "$OUT/peano/proofs.json" -o "$OUT/peano/Peano.lean"
+python - "$OUT/peano/Peano.lean" <<'PY'
+import re, sys
+from axiomforge.lean.source import blank_comments_and_strings
+code = blank_comments_and_strings(open(sys.argv[1]).read())
+theorems = len(re.findall(r"^theorem ", code, re.M))
+holes = len(re.findall(r"\b(sorry|admit)\b", code))
+print(f"  {theorems} theorems in {sys.argv[1]}; sorry/admit outside comments: {holes}")
+PY

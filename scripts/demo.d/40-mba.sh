@@ -8,11 +8,7 @@ axiomforge mba check "(x & y)*(x | y) + (x & ~y)*(~x & y) == x*y" --width symbol
 echo "== MBA: simplify (SiMBA-style)"
 axiomforge mba simplify "((x ^ y) + 2*(x & y))*(x + ~y + 1) - (x | y) + (x & ~y)" --lean
 echo "== MBA: 200 challenges (Lean 4 + Markdown + JSONL), seed 0"
-if axiomforge gen mba --help >/dev/null 2>&1; then
-  axiomforge gen mba --count 200 --seed 0 --out "$OUT/mba"
-else
-  python -c "import sys; from pathlib import Path; from axiomforge.generators.mba.synthesis import generate_challenges; print(generate_challenges(200, 0, Path(sys.argv[1])).describe())" "$OUT/mba"
-fi
+axiomforge gen mba --count 200 --seed 0 --out "$OUT/mba"
 python - "$OUT/mba" <<'PY'
 import json, sys
 from pathlib import Path

@@ -4,22 +4,10 @@ BENCH_BB="$OUT/bench-tasks/bb"
 BENCH_MBA="$OUT/bench-tasks/mba"
 BENCH_RUN="$OUT/bench-run"
 rm -rf "$OUT/bench-tasks" "$BENCH_RUN"
-if axiomforge gen --help >/dev/null 2>&1; then
-  axiomforge gen bb --count 8 --seed 1 --out "$BENCH_BB" >/dev/null
-  axiomforge gen mba --count 8 --seed 1 --out "$BENCH_MBA" >/dev/null
-else  # until `axiomforge gen` is wired into the CLI: the generators' library entry points
-  python - "$BENCH_BB" "$BENCH_MBA" <<'PY'
-import sys
-from pathlib import Path
-from axiomforge.generators.busy_beaver.challenge_set import generate_challenges as bb
-from axiomforge.generators.mba.synthesis import generate_challenges as mba
-bb(8, 1, Path(sys.argv[1]))
-mba(8, 1, Path(sys.argv[2]))
-PY
-fi
+axiomforge gen bb --count 8 --seed 1 --out "$BENCH_BB" >/dev/null
+axiomforge gen mba --count 8 --seed 1 --out "$BENCH_MBA" >/dev/null
 # --track native: the MBA proofs use bv_decide, which trusts Lean.ofReduceBool (declared in the report)
 axiomforge bench run --tasks "$BENCH_BB" --tasks "$BENCH_MBA" --prover symbolic --track native \
   --samples 1 --out "$BENCH_RUN" --no-progress
 axiomforge bench report "$BENCH_RUN" | sed -n 1p
 grep -A5 '^## pass@k' "$BENCH_RUN/report/report.md" | tail -2
-echo "benchmark report: $BENCH_RUN/report/report.html"
