@@ -67,13 +67,14 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_html(args: argparse.Namespace) -> int:
     from axiomforge.proofs.checker import check_document
-    from axiomforge.proofs.document import load_document
+    from axiomforge.proofs.document import load_document, load_timings_beside, with_timings
     from axiomforge.proofs.site import write_site
 
     doc = load_document(args.proofs)
     out = Path(args.out) if args.out else Path(args.proofs).resolve().parent / "html"
     report = check_document(doc)
-    index = write_site(doc, out, report)
+    timings = load_timings_beside(args.proofs)
+    index = write_site(with_timings(doc, timings) if timings else doc, out, report)
     print(f"{report.summary().splitlines()[0]}")
     print(f"wrote {index}")
     return 0

@@ -1,7 +1,8 @@
 """Stage 4: run result -> proofs.json (docs/proof-format.md), the summary table's rows.
 
-Timings live only in each theorem's `seconds` and in the top-level `run` section, so two runs
-of the same theory give byte-identical files once those are stripped (`strip_timings`).
+proofs.json holds no measurement, so two runs of the same theory give byte-identical files
+(any worker count, any hash seed); wall-clock times and memory go to timings.json beside it
+(`timings_document`), which the HTML site reads when present.
 Keys are written in construction order, not sorted: an `inst` step's `subst` lists the
 quantified variables in the order they are stripped.
 """
@@ -26,7 +27,6 @@ def proofs_document(result: RunResult) -> dict[str, Any]:
             "name": t.name,
             "statement": formula_to_json(t.statement),
             "method": t.method,
-            "seconds": round(t.seconds, 6),
             "cites": list(t.cites),
             "steps": t.steps,
         }
@@ -34,14 +34,12 @@ def proofs_document(result: RunResult) -> dict[str, Any]:
     ]
     s = result.summary
     run = {
-        "seconds": round(s.seconds_total, 3),
         "candidates": s.candidates_generated,
         "survivors": s.candidates_surviving,
         "refuted": s.candidates_refuted,
         "redundant": s.redundant,
         "proved": s.proved,
         "unproved": s.unproved,
-        "peak_memory_mib": round(s.peak_memory_mib, 1),
         "expect": expect_report(result),
     }
     return {"format": FORMAT, "version": VERSION, "theory": theory_to_json(result.theory), "theorems": theorems, "run": run}
@@ -58,11 +56,15 @@ def write_proofs(doc: dict[str, Any], out_dir: Path) -> Path:
     return path
 
 
-def strip_timings(doc: dict[str, Any]) -> dict[str, Any]:
-    """The document without its timing fields (`run`, each theorem's `seconds`)."""
-    out = {k: v for k, v in doc.items() if k != "run"}
-    out["theorems"] = [{k: v for k, v in t.items() if k != "seconds"} for t in doc["theorems"]]
-    return out
+def timings_document(result: RunResult) -> dict[str, Any]:
+    """What a run measured (docs/proof-format.md, timings.json): differs run to run by nature."""
+    s = result.summary
+    return {
+        "format": "axiomforge-timings",
+        "version": VERSION,
+        "run": {"seconds": round(s.seconds_total, 3), "peak_memory_mib": round(s.peak_memory_mib, 1)},
+        "theorems": {t.name: round(t.seconds, 6) for t in result.theorems},
+    }
 
 
 def summary_json(result: RunResult, check: dict[str, Any] | None = None) -> dict[str, Any]:

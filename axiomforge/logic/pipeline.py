@@ -13,7 +13,7 @@ from typing import Any
 
 from axiomforge.logic.engine import EngineConfig, Event, RunResult, run_engine
 from axiomforge.logic.ir import Theory, theory_to_json
-from axiomforge.logic.output import dumps, proofs_document
+from axiomforge.logic.output import dumps, proofs_document, timings_document
 
 
 @dataclass
@@ -51,6 +51,8 @@ def prove_theory(
     out_dir.mkdir(parents=True, exist_ok=True)
     proofs_path = out_dir / "proofs.json"
     proofs_path.write_text(dumps(document), encoding="utf-8")
+    timings = timings_document(result)
+    (out_dir / "timings.json").write_text(dumps(timings), encoding="utf-8")
     # the checker sees exactly what was written
     written = json.loads(proofs_path.read_text(encoding="utf-8"))
 
@@ -59,18 +61,21 @@ def prove_theory(
     report = check_document(written, theory_to_json(theory))
     failures = [str(f) for f in report.failures]
 
+    from axiomforge.proofs.lean_export import LeanExportError, export_lean
+
     lean_path: Path | None = None
     try:
-        from axiomforge.proofs.lean_export import export_lean
-
+        lean_text = export_lean(written, report)
+    except LeanExportError:  # no checked theorem to export: the summary reports the failures
+        pass
+    else:
         lean_path = out_dir / "proofs.lean"
-        lean_path.write_text(export_lean(written, report), encoding="utf-8")
-    except ImportError:  # the exporter is optional for a run
-        lean_path = None
+        lean_path.write_text(lean_text, encoding="utf-8")
 
     html_index: Path | None = None
     if html:
+        from axiomforge.proofs.document import with_timings
         from axiomforge.proofs.site import write_site
 
-        html_index = write_site(written, out_dir / "html", report)
+        html_index = write_site(with_timings(written, timings), out_dir / "html", report)
     return ProveOutcome(result, document, proofs_path, lean_path, html_index, report.ok, report.summary(), failures)

@@ -41,3 +41,34 @@ def load_document(path: str | Path) -> dict[str, Any]:
         raise ProofsFileError(f"unsupported proofs format version {doc.get('version')!r} (this reader knows 1)",
                               SourceLocation(str(path), 1, 1))  # fmt: skip
     return doc
+
+
+def with_timings(doc: dict[str, Any], timings: dict[str, Any]) -> dict[str, Any]:
+    """The document with the measured times of timings.json folded in, for display only.
+
+    proofs.json itself carries no times so that it is byte-for-byte reproducible; the site shows
+    them when a timings.json is at hand. Malformed timings are ignored rather than trusted.
+    """
+    per_theorem = timings.get("theorems") if isinstance(timings, dict) else None
+    run = timings.get("run") if isinstance(timings, dict) else None
+    out = dict(doc)
+    if isinstance(per_theorem, dict):
+        out["theorems"] = [
+            {**t, "seconds": per_theorem[t["name"]]}
+            if isinstance(t, dict) and isinstance(per_theorem.get(t.get("name")), (int, float))
+            else t
+            for t in doc.get("theorems", [])
+        ]
+    if isinstance(run, dict) and isinstance(doc.get("run"), dict):
+        out["run"] = {**doc["run"], **{k: v for k, v in run.items() if isinstance(v, (int, float))}}
+    return out
+
+
+def load_timings_beside(proofs_path: str | Path) -> dict[str, Any] | None:
+    """timings.json next to a proofs.json, if there is a readable one (it is optional)."""
+    path = Path(proofs_path).parent / "timings.json"
+    try:
+        timings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return timings if isinstance(timings, dict) and timings.get("format") == "axiomforge-timings" else None

@@ -63,24 +63,23 @@ def test_bad_options_are_clean_errors(tmp_path, capsys, flag):
 
 @pytest.mark.slow
 def test_runs_agree_across_hash_seeds(tmp_path):
-    """Byte-identical proofs.json (timings stripped) from two processes with different string
-    hashing: no set or dict order leaks into the output."""
+    """Byte-identical proofs.json and proofs.lean from two processes with different string
+    hashing and worker counts: no set or dict order, no scheduling, no clock leaks into them."""
     import os
     import subprocess
     import sys
 
-    from axiomforge.logic.output import dumps, strip_timings
-
     outputs = []
-    for seed in ("1", "2"):
+    for seed, workers in (("1", "1"), ("2", "2")):
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run(
             [sys.executable, "-m", "axiomforge", "prove", str(ROOT / "theories" / "lists.mpl"), "--out", str(out),
-             "--json"],
+             "--json", "--workers", workers],
             check=True, env=env, capture_output=True,
         )
-        outputs.append(dumps(strip_timings(json.loads((out / "proofs.json").read_text()))))
+        outputs.append((out / "proofs.json").read_bytes() + (out / "proofs.lean").read_bytes())
+        assert json.loads((out / "timings.json").read_text())["format"] == "axiomforge-timings"
     assert outputs[0] == outputs[1]
 
 
