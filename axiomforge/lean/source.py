@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _IDENT_CHAR = re.compile(r"[\w'!?.\u0370-\u03ff\u1f00-\u1fff\u2100-\u214f]")
 _CHAR_LITERAL = re.compile(r"'(?:\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)|[^\\'\n])'")
+# Where a comment or literal may start; everything between two such places is kept as is.
+_MAYBE_SPECIAL = re.compile(r"""--|/-|r#*"|"|'""")
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
@@ -22,15 +25,20 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
+@lru_cache(maxsize=512)
 def blank_comments_and_strings(text: str) -> str:
     """`text` with comments and literal contents replaced by spaces (same length, same lines).
 
     Unterminated block comments or strings blank to the end of the text, which is also what Lean
-    would do before reporting the error.
+    would do before reporting the error. Cached: the policy asks about the same text repeatedly.
     """
     chars = list(text)
     i, n = 0, len(text)
     while i < n:
+        special = _MAYBE_SPECIAL.search(text, i)
+        if special is None:
+            break
+        i = special.start()
         c = text[i]
         if c == "-" and text.startswith("--", i):
             j = text.find("\n", i)
@@ -82,7 +90,12 @@ class Token:
 
 def tokens(blanked: str) -> list[Token]:
     """Tokens of already-blanked source; whitespace differences vanish, identifier boundaries stay."""
-    return [Token(m.group(0), m.start()) for m in _TOKEN.finditer(blanked)]
+    return list(_tokens(blanked))
+
+
+@lru_cache(maxsize=512)
+def _tokens(blanked: str) -> tuple[Token, ...]:
+    return tuple(Token(m.group(0), m.start()) for m in _TOKEN.finditer(blanked))
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:
