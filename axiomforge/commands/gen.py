@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bb.add_argument("--templates", default=None,
                     help="comma-separated: halts_exact, halts_within, not_halts_within, halts_with_ones, never_halts")
     bb.add_argument("--certificate-classes", default=None,
-                    help="for never_halts: cycler, translated_cycler, backward_reasoning, ngram_cps")
+                    help="for never_halts: cycler, translated_cycler, backward_reasoning, ngram_cps, "
+                         "finite_automata_reduction")
     bb.add_argument("--false-fraction", type=float, default=0.25, help="share of near-miss false claims")
     bb.add_argument("--difficulty", default=None, help="keep only these difficulties: easy, medium, hard")
     bb.set_defaults(run=_gen_bb)

@@ -29,14 +29,25 @@ def samples() -> dict[str, list[tuple[Machine, dict[str, Any]]]]:
     return out
 
 
+def variants(value: Any) -> list[Any]:
+    """Every single change of a field value: an integer +1 and -1, each character of a 0/1
+    string flipped, each element of a list changed in each of these ways."""
+    if isinstance(value, int):
+        return [value + 1, value - 1]
+    if isinstance(value, str):
+        return [value[:i] + ("1" if c == "0" else "0") + value[i + 1 :] for i, c in enumerate(value)]
+    assert isinstance(value, list)
+    return [value[:i] + [v] + value[i + 1 :] for i, item in enumerate(value) for v in variants(item)]
+
+
 def tampered(cert: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every single-field change: each integer field +1 and -1, and every other method name."""
+    """Every single-field change: see `variants`, and every other method name."""
     out = []
     for key, value in cert.items():
         if key == "method":
             out += [{**cert, "method": other} for other in CERTIFICATE_METHODS if other != value]
         else:
-            out += [{**cert, key: value + 1}, {**cert, key: value - 1}]
+            out += [{**cert, key: v} for v in variants(value)]
     return out
 
 

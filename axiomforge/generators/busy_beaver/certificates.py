@@ -14,11 +14,40 @@ thing another way; that is what makes them usable as ground truth and as tamper-
 | `translated_cycler` | `start`, `period`, `shift` | from `start`, every `period` steps the same state recurs `shift` cells further into blank tape, with an equal window of the tape behind the head; `start` and `period` minimal |
 | `backward_reasoning` | `depth` | no halting configuration has a chain of predecessors longer than `depth`, and the machine does not halt within `depth + 1` steps |
 | `ngram_cps` | `radius` | the closed-position-set abstraction with windows of `radius` cells (bouncers, counters) closes without a halting transition; `radius` minimal |
+| `finite_automata_reduction` | `mirror`, `dfa`, `nfa`, `accept` | a regular language containing every configuration that halts, closed under predecessors and rejecting the start; the first DFA in the order (size, mirror, transitions) that has one |
+
+Finite automata reduction (FAR). A configuration is written as the word `x f y`: the tape cells
+left of the head `x`, the machine state `f`, then the head cell and the cells to its right `y`,
+with any number of blanks added at either end. The certificate describes a language over such
+words: a DFA (`dfa[m * q + b]` is the successor of state q on symbol b, start 0) reads `x`; the
+state letter `f` takes DFA state q to NFA state `q * S + f` (S machine states); then the NFA
+(`nfa[b][i][j] == "1"`: an edge i -> j on symbol b) reads `y`, and the word is accepted when it can
+end in an `accept` state. NFA state `n * S` is a sink for halting. With `mirror` 1 everything
+applies to the mirror image of the machine (L and R swapped), i.e. the DFA reads the tape from
+the right. The verifier checks, with boolean matrix algebra:
+
+1. padding: `dfa[0] == 0` (leading blanks keep the DFA in 0) and `nfa[0] · accept == accept`
+   (a trailing blank changes no acceptance), so acceptance is a property of the configuration;
+2. halting configurations are accepted: each halting (f, r) has the edge `q*S+f -r-> sink`, and
+   the sink loops on every symbol and accepts;
+3. predecessors of accepted configurations are accepted: for (f, r) -> (w, R, t) the edge
+   `q*S+f -r-> dfa(q, w)*S+t`; for (f, r) -> (w, L, t), `x b f r y` steps to `x t b w y`, so
+   for every p, b with dfa(p, b) = q the row `q*S+f` of `nfa[r]` contains row `p*S+t` of
+   `nfa[b] · nfa[w]`;
+4. the start configuration is rejected: `accept[0] == "0"` (DFA state 0, state A, blanks).
+
+By 2 and 3 (induction on the steps left) every configuration that halts is accepted, so by 4
+the start configuration never halts. Canonical: the matrices must be the least ones satisfying
+1-3 for this DFA, the DFA must be in breadth-first normal form, and no earlier DFA (fewer
+states, then mirror 0 before 1, then the transition list in lexicographic order) may work.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
+
+import numpy as np
 
 from axiomforge.generators.busy_beaver.machine import HALT, Machine
 from axiomforge.generators.busy_beaver.reference import Config, run_reference, step_config
@@ -38,7 +67,7 @@ def verify(machine: Machine, cert: Certificate) -> tuple[bool, str]:
     expected = _FIELDS[method]
     if set(cert) != expected | {"method"}:
         return False, f"{method} certificate needs exactly the fields {sorted(expected)}"
-    for key in expected:
+    for key in expected - _STRUCTURED_FIELDS.get(method, set()):
         value = cert[key]
         if not isinstance(value, int) or isinstance(value, bool):
             return False, f"field {key!r} must be an integer"
@@ -240,12 +269,158 @@ def _verify_cps(machine: Machine, cert: Certificate) -> tuple[bool, str]:
     return True, ""
 
 
+FAR_MAX_DFA_TABLES = 4**8
+"""A `finite_automata_reduction` certificate may use an n-state DFA over m symbols only when
+n^(n m) is at most this (4 states for 2 symbols, 3 for 3, 2 for 4): minimality is re-checked by
+trying every earlier DFA, among all n^(n m) transition lists."""
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def far_dfa_normal(dfa: list[int], n: int, m: int) -> bool:
+    """Breadth-first normal form: 0 --0--> 0, states numbered in order of first appearance in the
+    transition list, and each state appears before its own row (so every state is reachable)."""
+    if len(dfa) != n * m or any(not 0 <= d < n for d in dfa) or dfa[0] != 0:
+        return False
+    top = 0
+    for d in dfa:
+        if d > top + 1:
+            return False
+        top = max(top, d)
+    return all(k in dfa[: m * k] for k in range(1, n))
+
+
+def _far_rules(machine: Machine, mirror: int, dfa: list[int], n: int) -> tuple[
+        list[tuple[int, int, int]], list[tuple[int, int, int, int, int]]]:
+    """(edges (symbol, from, to) that must exist, containments (r, i, b, j, w): row i of
+    nfa[r] must contain row j of nfa[b] · nfa[w])."""
+    S, m = machine.n_states, machine.n_symbols
+    sink = n * S
+    edges = [(b, sink, sink) for b in range(m)]
+    contain = []
+    for f, row in enumerate(machine.table):
+        for r, tr in enumerate(row):
+            for q in range(n):
+                i = q * S + f
+                if tr is None or tr.next_state == HALT:
+                    edges.append((r, i, sink))
+                elif tr.move * (-1 if mirror else 1) > 0:
+                    edges.append((r, i, dfa[m * q + tr.write] * S + tr.next_state))
+                else:
+                    contain += [(r, i, b, p * S + tr.next_state, tr.write)
+                                for p in range(n) for b in range(m) if dfa[m * p + b] == q]
+    return edges, contain
+
+
+def far_closed(machine: Machine, mirror: int, dfa: list[int], nfa: np.ndarray, accept: np.ndarray) -> str:
+    """"" when (dfa, nfa, accept) satisfies conditions 1-4 (module docstring), else the failure."""
+    n = len(dfa) // machine.n_symbols
+    sink = n * machine.n_states
+    if dfa[0] != 0:
+        return "the DFA leaves state 0 on a blank (leading blanks would matter)"
+    if not np.array_equal(nfa[0] @ accept, accept):
+        return "a trailing blank changes acceptance (nfa[0] · accept != accept)"
+    if not accept[sink]:
+        return "the halting sink is not accepted"
+    edges, contain = _far_rules(machine, mirror, dfa, n)
+    for b, i, j in edges:
+        if not nfa[b, i, j]:
+            return f"missing NFA edge {i} -{b}-> {j}"
+    for r, i, b, j, w in contain:
+        if np.any((nfa[b, j] @ nfa[w]) & ~nfa[r, i]):
+            return f"row {i} of nfa[{r}] does not contain row {j} of nfa[{b}]·nfa[{w}] (a left move)"
+    if accept[0]:
+        return "the start configuration is accepted"
+    return ""
+
+
+def far_least(machine: Machine, mirror: int, dfa: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The least (nfa, accept) satisfying conditions 1-3 for this DFA, by Kleene iteration."""
+    S, m = machine.n_states, machine.n_symbols
+    n = len(dfa) // m
+    width = n * S + 1
+    edges, contain = _far_rules(machine, mirror, dfa, n)
+    base = np.zeros((m, width, width), dtype=bool)
+    for b, i, j in edges:
+        base[b, i, j] = True
+    nfa = base
+    while True:
+        new = base.copy()
+        for r, i, b, j, w in contain:
+            new[r, i] |= nfa[b, j] @ nfa[w]
+        if np.array_equal(new, nfa):
+            break
+        nfa = new
+    accept = np.zeros(width, dtype=bool)
+    accept[width - 1] = True
+    while True:
+        grown = accept | (nfa[0] @ accept)
+        if np.array_equal(grown, accept):
+            return nfa, accept
+        accept = grown
+
+
+def _far_dfas(n: int, m: int) -> list[list[int]]:
+    """All n-state DFAs over m symbols in breadth-first normal form, in lexicographic order."""
+    return [list(d) for d in itertools.product(range(n), repeat=n * m) if far_dfa_normal(list(d), n, m)]
+
+
+def _bit_matrix(rows: object, width: int) -> np.ndarray | None:
+    if not isinstance(rows, list) or len(rows) != width:
+        return None
+    if not all(isinstance(r, str) and len(r) == width and set(r) <= {"0", "1"} for r in rows):
+        return None
+    return np.array([[c == "1" for c in r] for r in rows], dtype=bool).reshape(width, width)
+
+
+def _verify_far(machine: Machine, cert: Certificate) -> tuple[bool, str]:
+    mirror, dfa, nfa_rows, accept_bits = cert["mirror"], cert["dfa"], cert["nfa"], cert["accept"]
+    m, S = machine.n_symbols, machine.n_states
+    if mirror not in (0, 1) or not _is_int(mirror):
+        return False, "mirror must be 0 or 1"
+    if not isinstance(dfa, list) or not all(_is_int(d) for d in dfa) or not dfa or len(dfa) % m:
+        return False, f"dfa must be a non-empty list of integers, {m} per DFA state"
+    n = len(dfa) // m
+    if n ** (n * m) > FAR_MAX_DFA_TABLES:
+        return False, f"a DFA with {n} states over {m} symbols is too large to re-check"
+    if not far_dfa_normal(dfa, n, m):
+        return False, "the DFA is not in breadth-first normal form"
+    width = n * S + 1
+    if not isinstance(nfa_rows, list) or len(nfa_rows) != m:
+        return False, f"nfa must hold one matrix per symbol ({m})"
+    mats = [_bit_matrix(rows, width) for rows in nfa_rows]
+    if any(mat is None for mat in mats):
+        return False, f"each nfa matrix must be {width} strings of {width} characters 0/1"
+    if not isinstance(accept_bits, str) or len(accept_bits) != width or not set(accept_bits) <= {"0", "1"}:
+        return False, f"accept must be a string of {width} characters 0/1"
+    nfa = np.stack([mat for mat in mats if mat is not None])
+    accept = np.array([c == "1" for c in accept_bits], dtype=bool)
+    why = far_closed(machine, mirror, dfa, nfa, accept)
+    if why:
+        return False, why
+    least_nfa, least_accept = far_least(machine, mirror, dfa)
+    if not (np.array_equal(least_nfa, nfa) and np.array_equal(least_accept, accept)):
+        return False, "the NFA and accept set are not the least ones for this DFA"
+    for n2 in range(1, n + 1):
+        earlier = _far_dfas(n2, m)
+        for mirror2 in (0, 1):
+            for dfa2 in earlier:
+                if (n2, mirror2, dfa2) >= (n, mirror, dfa):
+                    break
+                if not far_least(machine, mirror2, dfa2)[1][0]:
+                    return False, f"an earlier DFA already works: mirror {mirror2}, dfa {dfa2}"
+    return True, ""
+
+
 _VERIFIERS = {
     "halts": _verify_halts,
     "cycler": _verify_cycler,
     "translated_cycler": _verify_translated,
     "backward_reasoning": _verify_backward,
     "ngram_cps": _verify_cps,
+    "finite_automata_reduction": _verify_far,
 }
 _FIELDS = {
     "halts": {"steps", "ones"},
@@ -253,5 +428,8 @@ _FIELDS = {
     "translated_cycler": {"start", "period", "shift"},
     "backward_reasoning": {"depth"},
     "ngram_cps": {"radius"},
+    "finite_automata_reduction": {"mirror", "dfa", "nfa", "accept"},
 }
+_STRUCTURED_FIELDS = {"finite_automata_reduction": {"dfa", "nfa", "accept"}}
+"""Fields that are not plain integers; their verifier checks their shape itself."""
 CERTIFICATE_METHODS = tuple(_VERIFIERS)

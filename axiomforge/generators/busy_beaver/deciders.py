@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from axiomforge.generators.busy_beaver.certificates import Certificate, _translated_holds
+from axiomforge.generators.busy_beaver.certificates import FAR_MAX_DFA_TABLES, Certificate, _translated_holds
 from axiomforge.generators.busy_beaver.machine import HALT, LEFT, RIGHT, Machine
 from axiomforge.generators.busy_beaver.reference import step_config
 
@@ -22,6 +22,7 @@ class DeciderLimits:
     backward_depth: int = 30
     backward_frontier: int = 500
     cps_radius: int = 4  # 0 turns the n-gram CPS decider off
+    far_states: int = 0  # largest DFA of the finite automata reduction; 0 turns it off
 
 
 def decide_halts(machine: Machine, limit: int) -> Certificate | None:
@@ -192,7 +193,7 @@ def decide_backward(machine: Machine, max_depth: int, max_frontier: int = 500) -
 
 
 def decide(machine: Machine, limits: DeciderLimits = DeciderLimits()) -> Certificate | None:
-    """The first certificate any decider finds: halting, cycler, translated cycler, backward."""
+    """The first certificate any decider finds: halting, then the non-halting deciders in order."""
     quick = min(limits.halt_steps, 10_000)  # a short run first: cyclers gain nothing from macro steps
     return (
         decide_halts(machine, quick)
@@ -202,12 +203,14 @@ def decide(machine: Machine, limits: DeciderLimits = DeciderLimits()) -> Certifi
 
 
 def decide_nonhalting(machine: Machine, limits: DeciderLimits = DeciderLimits()) -> Certificate | None:
-    """Cheapest first: translated cyclers are the most common non-halting class."""
+    """Cheapest first: translated cyclers are the most common non-halting class; the finite
+    automata reduction, the most expensive, only sees what the others left."""
     return (
         decide_translated_cycler(machine, limits.translated_steps)
         or decide_cycler(machine, limits.cycler_steps)
         or decide_backward(machine, limits.backward_depth, limits.backward_frontier)
         or (decide_ngram_cps(machine, limits.cps_radius) if limits.cps_radius else None)
+        or (decide_far(machine, limits.far_states) if limits.far_states else None)
     )
 
 
@@ -248,3 +251,134 @@ def _cps_closes(machine: Machine, r: int, max_configs: int) -> bool:
                 seen.add(cfg)
                 todo.append(cfg)
     return True
+
+
+def decide_far(machine: Machine, max_states: int = 3) -> Certificate | None:
+    """Finite automata reduction: the first DFA, in the order (size, mirror, transition list),
+    whose least NFA closure rejects the start configuration (see `certificates`). DFAs stop at
+    `max_states` states, and at the size the verifier accepts (`FAR_MAX_DFA_TABLES`).
+
+    The least closure is computed with bit-mask rows, in place, and abandoned as soon as the
+    start state (DFA state 0, machine state A, reading 0s) reaches the halting sink: the closure
+    only grows, so that cannot be undone.
+    """
+    m = machine.n_symbols
+    tables = (_flat_table(machine, 1), _flat_table(machine, -1))
+    for n in range(1, max_states + 1):
+        if n ** (n * m) > FAR_MAX_DFA_TABLES:
+            break  # the verifier would refuse it
+        for mirror, table in enumerate(tables):
+            for dfa in canonical_dfas(n, m):
+                closure = _far_closure(table, dfa, n, m)
+                if closure is not None:
+                    rows, accept = closure
+                    width = n * machine.n_states + 1
+                    return {
+                        "method": "finite_automata_reduction",
+                        "mirror": mirror,
+                        "dfa": list(dfa),
+                        "nfa": [[_bits(r, width) for r in sym_rows] for sym_rows in rows],
+                        "accept": _bits(accept, width),
+                    }
+    return None
+
+
+def canonical_dfas(n: int, m: int = 2) -> list[tuple[int, ...]]:
+    """Transition lists (entry m * state + symbol) of the n-state DFAs over m symbols with
+    0 --0--> 0 and states numbered in order of first appearance, each state appearing before
+    its own row; in lexicographic order."""
+    size = n * m
+    out: list[tuple[int, ...]] = []
+    d = [0] * size
+
+    def fill(i: int, top: int) -> None:
+        if i == size:
+            out.append(tuple(d))
+            return
+        for v in range(0, min(n - 1, top + 1) + 1) if i else (0,):
+            new_top = max(top, v)
+            row_next = (i + 1) // m  # the state whose row starts at i + 1
+            if (i + 1) % m == 0 and row_next < n and new_top < row_next:
+                continue
+            d[i] = v
+            fill(i + 1, new_top)
+
+    fill(0, 0)
+    return out
+
+
+FlatTable = tuple[tuple[tuple[int, int, int] | None, ...], ...]
+
+
+def _flat_table(machine: Machine, sign: int) -> FlatTable:
+    """(write, move, next) triples; sign -1 gives the mirror image (L and R swapped)."""
+    return tuple(
+        tuple(None if t is None else (t.write, sign * t.move, t.next_state) for t in row) for row in machine.table
+    )
+
+
+def _far_closure(
+    table: FlatTable, dfa: tuple[int, ...], n: int, m: int
+) -> tuple[list[list[int]], int] | None:
+    """The least NFA (rows as bit masks, per symbol) and accept mask, or None if the start
+    configuration is accepted. NFA state q * S + f: DFA state q left of the head, machine state f
+    at the head; the last state is the halting sink."""
+    S = len(table)
+    bot = n * S
+    width = bot + 1
+    rows = [[0] * width for _ in range(m)]
+    for b in range(m):
+        rows[b][bot] = 1 << bot
+    preds: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for p in range(n):
+        for b in range(m):
+            preds[dfa[m * p + b]].append((p, b))
+    left_moves: list[tuple[list[int], int, list[int], int, list[int]]] = []
+    for f in range(S):
+        for r in range(m):
+            tr = table[f][r]
+            for q in range(n):
+                i = q * S + f
+                if tr is None or tr[2] == HALT:
+                    rows[r][i] |= 1 << bot
+                elif tr[1] == RIGHT:
+                    rows[r][i] |= 1 << (dfa[m * q + tr[0]] * S + tr[2])
+                else:
+                    for p, b in preds[q]:
+                        left_moves.append((rows[r], i, rows[b], p * S + tr[2], rows[tr[0]]))
+    zero_rows = rows[0]
+    while True:
+        changed = False
+        for target, i, src, j, through in left_moves:
+            v, acc = src[j], 0
+            while v:
+                low = v & -v
+                acc |= through[low.bit_length() - 1]
+                v ^= low
+            if acc & ~target[i]:
+                target[i] |= acc
+                changed = True
+        # states reading 0s from the start state (DFA 0, machine A); reaching the sink is final
+        seen = frontier = 1
+        while frontier:
+            nxt, v = 0, frontier
+            while v:
+                low = v & -v
+                nxt |= zero_rows[low.bit_length() - 1]
+                v ^= low
+            frontier = nxt & ~seen
+            seen |= nxt
+        if seen >> bot & 1:
+            return None
+        if not changed:
+            break
+    accept = 1 << bot
+    while True:
+        grown = accept | sum(1 << s for s in range(width) if zero_rows[s] & accept)
+        if grown == accept:
+            return rows, accept
+        accept = grown
+
+
+def _bits(mask: int, width: int) -> str:
+    return "".join("1" if mask >> k & 1 else "0" for k in range(width))

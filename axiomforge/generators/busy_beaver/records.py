@@ -9,6 +9,7 @@ An existential is closed by its witness, a disproved `never_halts` by the haltin
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from typing import Any
@@ -112,7 +113,7 @@ def build_record(claim: C.Claim, certificate: Certificate, difficulty: str, cano
         "task": "prove" if claim.holds else "disprove",
         "claim_holds": claim.holds,
         "certified": True,
-        "certificate": dict(certificate),
+        "certificate": copy.deepcopy(certificate),
         "theorem_name": theorem_name,
         "lean": lean_file(claim, theorem_name, challenge_id),
         "lean_statement": lean_statement(claim, theorem_name),
