@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 from axiomforge.errors import SourceLocation
 
@@ -94,6 +94,12 @@ class RASPExpr:
 
     label: str
     location: SourceLocation | None
+    # Nodes without a fixed default label get a fresh one (`map_12`) when built with `label=""`.
+    _label_prefix: ClassVar[str | None] = None
+
+    def __post_init__(self) -> None:
+        if self._label_prefix is not None and not self.label:
+            object.__setattr__(self, "label", _fresh(self._label_prefix))
 
     def children(self) -> tuple[RASPExpr, ...]:
         raise NotImplementedError
@@ -201,9 +207,7 @@ class Full(SOp):
     encoding: Encoding = Encoding.CATEGORICAL
     location: SourceLocation | None = None
 
-    def __post_init__(self) -> None:
-        if not self.label:
-            object.__setattr__(self, "label", _fresh("full"))
+    _label_prefix = "full"
 
     def children(self) -> tuple[RASPExpr, ...]:
         return ()
@@ -220,9 +224,7 @@ class Map(SOp):
     location: SourceLocation | None = None
     fn_label: str = "fn"
 
-    def __post_init__(self) -> None:
-        if not self.label:
-            object.__setattr__(self, "label", _fresh("map"))
+    _label_prefix = "map"
 
     def children(self) -> tuple[RASPExpr, ...]:
         return (self.inner,)
@@ -240,9 +242,7 @@ class SequenceMap(SOp):
     location: SourceLocation | None = None
     fn_label: str = "fn"
 
-    def __post_init__(self) -> None:
-        if not self.label:
-            object.__setattr__(self, "label", _fresh("sequence_map"))
+    _label_prefix = "sequence_map"
 
     def children(self) -> tuple[RASPExpr, ...]:
         return (self.left, self.right)
@@ -278,9 +278,7 @@ class Select(Selector):
     label: str = ""
     location: SourceLocation | None = None
 
-    def __post_init__(self) -> None:
-        if not self.label:
-            object.__setattr__(self, "label", _fresh("select"))
+    _label_prefix = "select"
 
     def children(self) -> tuple[RASPExpr, ...]:
         return (self.keys, self.queries)
@@ -293,9 +291,7 @@ class SelectorAnd(Selector):
     label: str = ""
     location: SourceLocation | None = None
 
-    def __post_init__(self) -> None:
-        if not self.label:
-            object.__setattr__(self, "label", _fresh("selector_and"))
+    _label_prefix = "selector_and"
 
     def children(self) -> tuple[RASPExpr, ...]:
         return (self.left, self.right)
@@ -308,9 +304,7 @@ class SelectorOr(Selector):
     label: str = ""
     location: SourceLocation | None = None
 
-    def __post_init__(self) -> None:
-        if not self.label:
-            object.__setattr__(self, "label", _fresh("selector_or"))
+    _label_prefix = "selector_or"
 
     def children(self) -> tuple[RASPExpr, ...]:
         return (self.left, self.right)
@@ -322,9 +316,7 @@ class SelectorNot(Selector):
     label: str = ""
     location: SourceLocation | None = None
 
-    def __post_init__(self) -> None:
-        if not self.label:
-            object.__setattr__(self, "label", _fresh("selector_not"))
+    _label_prefix = "selector_not"
 
     def children(self) -> tuple[RASPExpr, ...]:
         return (self.inner,)
@@ -342,9 +334,7 @@ class Aggregate(SOp):
     location: SourceLocation | None = None
     reduction: Reduction = Reduction.MEAN
 
-    def __post_init__(self) -> None:
-        if not self.label:
-            object.__setattr__(self, "label", _fresh("aggregate"))
+    _label_prefix = "aggregate"
 
     def children(self) -> tuple[RASPExpr, ...]:
         return (self.selector, self.sop)
@@ -359,9 +349,7 @@ class SelectorWidth(SOp):
     encoding: Encoding = Encoding.CATEGORICAL
     location: SourceLocation | None = None
 
-    def __post_init__(self) -> None:
-        if not self.label:
-            object.__setattr__(self, "label", _fresh("selector_width"))
+    _label_prefix = "selector_width"
 
     def children(self) -> tuple[RASPExpr, ...]:
         return (self.selector,)

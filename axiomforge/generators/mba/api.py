@@ -16,7 +16,7 @@ import numpy as np
 from axiomforge.errors import UserError
 
 from .evaluate import evaluate, evaluate_array, exhaustive_counterexample
-from .expr import Binary, Expr, Identity, Unary, Var, Width
+from .expr import Binary, Identity, Width, substitute
 from .normal_form import (
     NotInClass,
     all_variables,
@@ -38,16 +38,6 @@ def _width(record: dict[str, Any]) -> Width:
 def _identity(record: dict[str, Any]) -> Identity:
     params = record["params"]
     return Identity(parse_expression(params["lhs"]), parse_expression(params["rhs"]))
-
-
-def _substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:
-    if isinstance(e, Var):
-        return mapping.get(e.name, e)
-    if isinstance(e, Unary):
-        return Unary(e.op, _substitute(e.arg, mapping))
-    if isinstance(e, Binary):
-        return Binary(e.op, _substitute(e.left, mapping), _substitute(e.right, mapping))
-    return e
 
 
 def _random_agreement(identity: Identity, width: int, points: int = 256) -> bool:
@@ -94,7 +84,7 @@ def _check_true(identity: Identity, certificate: dict[str, Any], width: Width) -
         mapping = {name: parse_expression(text) for name, text in certificate.get("abstraction", {}).items()}
         abstracted = Identity(parse_expression(certificate["abstracted_lhs"]),
                               parse_expression(certificate["abstracted_rhs"]))
-        if (_substitute(abstracted.lhs, mapping), _substitute(abstracted.rhs, mapping)) != (identity.lhs, identity.rhs):
+        if (substitute(abstracted.lhs, mapping), substitute(abstracted.rhs, mapping)) != (identity.lhs, identity.rhs):
             return False, "the abstraction does not give back the identity"
         inner = {"signature": "signature", "abstraction+signature": "signature"}.get(method, "polynomial-normal-form")
         return _check_true(abstracted, {**certificate, "method": inner}, width)

@@ -7,6 +7,7 @@ or on 64-bit words (numpy) and masking once at the end gives the n-bit result fo
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -15,6 +16,21 @@ from .expr import Const, Expr, Identity, Unary, Var
 
 class UnboundVariable(KeyError):
     pass
+
+
+def _apply_binary(op: str, a: Any, b: Any) -> Any:
+    """`a op b` for a binary MBA operator, on Python integers or numpy uint64 arrays alike."""
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if op == "&":
+        return a & b
+    if op == "|":
+        return a | b
+    return a ^ b
 
 
 def evaluate_int(e: Expr, env: Mapping[str, int]) -> int:
@@ -29,19 +45,7 @@ def evaluate_int(e: Expr, env: Mapping[str, int]) -> int:
     if isinstance(e, Unary):
         v = evaluate_int(e.arg, env)
         return -v if e.op == "-" else ~v
-    a, b = evaluate_int(e.left, env), evaluate_int(e.right, env)
-    op = e.op
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "&":
-        return a & b
-    if op == "|":
-        return a | b
-    return a ^ b
+    return _apply_binary(e.op, evaluate_int(e.left, env), evaluate_int(e.right, env))
 
 
 def evaluate(e: Expr, env: Mapping[str, int], width: int) -> int:
@@ -65,19 +69,7 @@ def evaluate_array(e: Expr, env: Mapping[str, np.ndarray]) -> np.ndarray:
     if isinstance(e, Unary):
         v = evaluate_array(e.arg, env)
         return (np.uint64(0) - v) if e.op == "-" else np.invert(v)
-    a, b = evaluate_array(e.left, env), evaluate_array(e.right, env)
-    op = e.op
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "&":
-        return a & b
-    if op == "|":
-        return a | b
-    return a ^ b
+    return _apply_binary(e.op, evaluate_array(e.left, env), evaluate_array(e.right, env))
 
 
 def exhaustive_inputs(variables: tuple[str, ...], width: int) -> dict[str, np.ndarray]:

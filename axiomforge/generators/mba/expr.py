@@ -98,6 +98,40 @@ def size(e: Expr) -> int:
     return sum(1 for _ in walk(e))
 
 
+def substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:
+    """`e` with every variable named in `mapping` replaced by its expression."""
+    if isinstance(e, Var):
+        return mapping.get(e.name, e)
+    if isinstance(e, Unary):
+        return Unary(e.op, substitute(e.arg, mapping))
+    if isinstance(e, Binary):
+        return Binary(e.op, substitute(e.left, mapping), substitute(e.right, mapping))
+    return e
+
+
+def subterm_at(e: Expr, path: tuple[int, ...]) -> Expr:
+    """The subterm of `e` at `path` (0: the operand or left, 1: right, from the root)."""
+    for step in path:
+        if isinstance(e, Unary):
+            e = e.arg
+        elif isinstance(e, Binary):
+            e = e.left if step == 0 else e.right
+    return e
+
+
+def replace_at(e: Expr, path: tuple[int, ...], new: Expr) -> Expr:
+    """`e` with the subterm at `path` (as in `subterm_at`) replaced by `new`."""
+    if not path:
+        return new
+    if isinstance(e, Unary):
+        return Unary(e.op, replace_at(e.arg, path[1:], new))
+    if isinstance(e, Binary):
+        if path[0] == 0:
+            return Binary(e.op, replace_at(e.left, path[1:], new), e.right)
+        return Binary(e.op, e.left, replace_at(e.right, path[1:], new))
+    raise ValueError("path leaves the tree")
+
+
 def is_pure_bitwise(e: Expr) -> bool:
     """Built from variables with & | ^ ~ only: a bitwise function, the same boolean function at every bit."""
     for node in walk(e):

@@ -218,13 +218,18 @@ def reduce_vector(values: Sequence[int], width: Width) -> tuple[int, ...]:
 
 def conjunction_coefficients(table: int, count: int) -> dict[int, int]:
     """Moebius transform: the integer c_S with f(v) = sum_{S subset of v} c_S, keyed by subset mask S."""
-    values = [(table >> v) & 1 for v in range(1 << count)]
+    return conjunction_coefficients_from_values([(table >> v) & 1 for v in range(1 << count)], count)
+
+
+def conjunction_coefficients_from_values(values: Sequence[int], count: int) -> dict[int, int]:
+    """Integer Moebius transform of an integer-valued function on {0,1}^count."""
+    out = list(values)
     for j in range(count):
         bit = 1 << j
         for v in range(1 << count):
             if v & bit:
-                values[v] -= values[v ^ bit]
-    return {s: c for s, c in enumerate(values) if c != 0}
+                out[v] -= out[v ^ bit]
+    return {s: c for s, c in enumerate(out) if c != 0}
 
 
 Monomial = tuple[int, ...]  # sorted conjunction masks (a multiset); () is the constant monomial

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .expr import BITWISE_BINARY, Binary, Const, Expr, Unary, Var, is_pure_bitwise
+from .expr import BITWISE_BINARY, Binary, Const, Expr, Unary, Var, is_pure_bitwise, replace_at, subterm_at
 
 Rewrite = Callable[[Expr, random.Random, tuple[str, ...]], Expr | None]
 
@@ -105,18 +105,6 @@ def _positions(e: Expr, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...
     return out
 
 
-def _replace(e: Expr, path: tuple[int, ...], new: Expr) -> Expr:
-    if not path:
-        return new
-    if isinstance(e, Unary):
-        return Unary(e.op, _replace(e.arg, path[1:], new))
-    if isinstance(e, Binary):
-        if path[0] == 0:
-            return Binary(e.op, _replace(e.left, path[1:], new), e.right)
-        return Binary(e.op, e.left, _replace(e.right, path[1:], new))
-    raise ValueError("path leaves the tree")
-
-
 def _inside_bitwise(e: Expr, path: tuple[int, ...]) -> bool:
     node = e
     for step in path:
@@ -149,18 +137,9 @@ def obfuscate(e: Expr, depth: int, rng: random.Random, names: tuple[str, ...], k
                 options.append((path, rule))
         rng.shuffle(options)
         for path, rule in options:
-            node = _get(e, path)
+            node = subterm_at(e, path)
             new = rule.apply(node, rng, names)
             if new is not None:
-                e = _replace(e, path, new)
+                e = replace_at(e, path, new)
                 break
-    return e
-
-
-def _get(e: Expr, path: tuple[int, ...]) -> Expr:
-    for step in path:
-        if isinstance(e, Unary):
-            e = e.arg
-        elif isinstance(e, Binary):
-            e = e.left if step == 0 else e.right
     return e

@@ -16,7 +16,13 @@ from functools import lru_cache
 
 from .canonical import canonical_text
 from .expr import Binary, Const, Expr, Unary, Var, Width, signed, size, sum_of, variables_of
-from .normal_form import linear_form, mba_class, reduce_vector, signature_of_form
+from .normal_form import (
+    conjunction_coefficients_from_values,
+    linear_form,
+    mba_class,
+    reduce_vector,
+    signature_of_form,
+)
 from .printing import to_c
 
 _EXACT_SEARCH_VARIABLES = 3
@@ -111,7 +117,7 @@ def _normal_form_formula(table: int, variables: Sequence[str]) -> Expr:
             if v & (1 << j):
                 coefficients[v] ^= coefficients[v ^ (1 << j)]
     candidates: list[Expr] = []
-    terms = [_conjunction(s, variables) for s in range(1, 1 << count) if coefficients[s]]
+    terms = [conjunction(s, variables) for s in range(1, 1 << count) if coefficients[s]]
     if terms and not coefficients[0]:
         candidates.append(_fold("^", terms))
     elif terms:
@@ -124,7 +130,7 @@ def _normal_form_formula(table: int, variables: Sequence[str]) -> Expr:
     return min(candidates, key=lambda e: (size(e), to_c(e)))
 
 
-def _conjunction(mask: int, variables: Sequence[str]) -> Expr:
+def conjunction(mask: int, variables: Sequence[str]) -> Expr:
     return _fold("&", [Var(variables[j]) for j in range(len(variables)) if (mask >> j) & 1])
 
 
@@ -163,20 +169,9 @@ def simplest_linear(signature_vector: Sequence[int], variables: Sequence[str], w
     basis_terms = []
     for mask, c in sorted(conjunction_coefficients_from_values(residual, count).items()):
         if mask:
-            basis_terms.append((signed(c, width), _conjunction(mask, variables)))
+            basis_terms.append((signed(c, width), conjunction(mask, variables)))
     candidates.append(sum_of(basis_terms, signed(-values[0], width)))
     return min(candidates, key=lambda e: (size(e), len(to_c(e)), to_c(e)))
-
-
-def conjunction_coefficients_from_values(values: Sequence[int], count: int) -> dict[int, int]:
-    """Integer Moebius transform of an integer-valued function on {0,1}^count."""
-    out = list(values)
-    for j in range(count):
-        bit = 1 << j
-        for v in range(1 << count):
-            if v & bit:
-                out[v] -= out[v ^ bit]
-    return {s: c for s, c in enumerate(out) if c != 0}
 
 
 def simplify_linear(e: Expr, width: Width) -> Expr:

@@ -39,14 +39,17 @@ from .expr import (
     Unary,
     Var,
     Width,
+    replace_at,
     size,
+    substitute,
+    subterm_at,
     sum_of,
 )
-from .normal_form import identity_class, linear_form, signature_of_form
+from .normal_form import conjunction_coefficients_from_values, identity_class, linear_form, signature_of_form
 from .printing import to_c
 from .records import build_record
 from .rewrite import obfuscate
-from .simplify import simplify_linear
+from .simplify import conjunction, simplify_linear
 
 CLASSES = ("linear", "polynomial", "nonpolynomial")
 GENERATOR_VERSION = 1
@@ -174,31 +177,13 @@ def vanishing_obfuscation(rng: random.Random, target: Expr, names: Sequence[str]
     # N has signature `values`; the conjunction basis writes the same function as sum c_S * AND_S
     # plus the constant -values[0] (AND of nothing is -1), from the Moebius transform of values - values[0].
     residual = [v - values[0] for v in values]
-    coefficients = _moebius(residual, len(names))
-    correction = [(-c, _conjunction(mask, names)) for mask, c in sorted(coefficients.items()) if mask]
+    coefficients = conjunction_coefficients_from_values(residual, len(names))
+    correction = [(-c, conjunction(mask, names)) for mask, c in sorted(coefficients.items()) if mask]
     target_terms, target_constant = _split_sum(target)
     pieces: list[tuple[int, Expr]] = list(noise) + correction + target_terms
     rng.shuffle(pieces)
     lhs = sum_of(pieces, values[0] + target_constant)
     return obfuscate(lhs, depth, rng, names, keep_linear=keep_linear)
-
-
-def _moebius(values: Sequence[int], count: int) -> dict[int, int]:
-    out = list(values)
-    for j in range(count):
-        bit = 1 << j
-        for v in range(1 << count):
-            if v & bit:
-                out[v] -= out[v ^ bit]
-    return {s: c for s, c in enumerate(out) if c != 0}
-
-
-def _conjunction(mask: int, names: Sequence[str]) -> Expr:
-    picked = [Var(n) for j, n in enumerate(names) if (mask >> j) & 1]
-    out: Expr = picked[0]
-    for item in picked[1:]:
-        out = Binary("&", out, item)
-    return out
 
 
 def _split_sum(e: Expr) -> tuple[list[tuple[int, Expr]], int]:
@@ -272,16 +257,6 @@ def _slot_filler(rng: random.Random, names: tuple[str, ...], width: Width) -> Ex
     return Binary("-", a, b) if a != b else Binary("*", a, a)
 
 
-def _substitute(e: Expr, mapping: dict[str, Expr]) -> Expr:
-    if isinstance(e, Var):
-        return mapping.get(e.name, e)
-    if isinstance(e, Unary):
-        return Unary(e.op, _substitute(e.arg, mapping))
-    if isinstance(e, Binary):
-        return Binary(e.op, _substitute(e.left, mapping), _substitute(e.right, mapping))
-    return e
-
-
 def build_nonpolynomial(rng: random.Random, names: tuple[str, ...], knobs: Knobs, width: Width
                         ) -> tuple[Identity, dict[str, str]]:
     slots = ("p", "q", "r")[: rng.randint(2, 3)]
@@ -291,7 +266,7 @@ def build_nonpolynomial(rng: random.Random, names: tuple[str, ...], knobs: Knobs
     mapping: dict[str, Expr] = {}
     for i, slot in enumerate(slots):
         mapping[slot] = _slot_filler(rng, names, width) if i == 0 or rng.random() < 0.5 else Var(rng.choice(names))
-    return (Identity(_substitute(lhs, mapping), _substitute(rhs, mapping)),
+    return (Identity(substitute(lhs, mapping), substitute(rhs, mapping)),
             {slot: to_c(term) for slot, term in mapping.items()})
 
 
@@ -308,38 +283,17 @@ def _const_paths(e: Expr, path: tuple[int, ...] = ()) -> list[tuple[int, ...]]:
     return []
 
 
-def _with_const(e: Expr, path: tuple[int, ...], value: int) -> Expr:
-    if not path:
-        return Const(value)
-    if isinstance(e, Unary):
-        return Unary(e.op, _with_const(e.arg, path[1:], value))
-    if isinstance(e, Binary):
-        if path[0] == 0:
-            return Binary(e.op, _with_const(e.left, path[1:], value), e.right)
-        return Binary(e.op, e.left, _with_const(e.right, path[1:], value))
-    raise ValueError("bad path")
-
-
-def _get(e: Expr, path: tuple[int, ...]) -> Expr:
-    for step in path:
-        if isinstance(e, Unary):
-            e = e.arg
-        elif isinstance(e, Binary):
-            e = e.left if step == 0 else e.right
-    return e
-
-
 def near_miss(rng: random.Random, identity: Identity) -> tuple[Identity, dict[str, Any]]:
     """Change one constant or coefficient of the left side by a small amount (or add 1 if it has none)."""
     paths = _const_paths(identity.lhs)
     if not paths:
         return Identity(Binary("+", identity.lhs, Const(1)), identity.rhs), {"kind": "added-constant", "delta": 1}
     path = rng.choice(paths)
-    old = _get(identity.lhs, path)
+    old = subterm_at(identity.lhs, path)
     assert isinstance(old, Const)
     delta = rng.choice((1, -1, 2))
     new = old.value + delta if old.value + delta >= 0 else old.value - delta
-    return (Identity(_with_const(identity.lhs, path, new), identity.rhs),
+    return (Identity(replace_at(identity.lhs, path, Const(new)), identity.rhs),
             {"kind": "changed-constant", "from": old.value, "to": new})
 
 
