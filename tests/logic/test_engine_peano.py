@@ -133,8 +133,9 @@ def test_a_process_pool_gives_the_same_theorems(theory, document):
     assert dumps(parallel) == dumps(document)  # byte for byte: proofs.json holds no timings
 
 
-@pytest.mark.slow
-def test_whole_run_is_fast_and_small(run):
-    # generous bounds (a shared, loaded machine); the benchmark records the real figures
-    assert run.summary.seconds_total < 120
-    assert run.summary.peak_memory_mib < 1024
+def test_the_run_summary_accounts_for_every_candidate(run):
+    # speed and memory are measured by benchmarks/gl_peano, not asserted here: maxrss is the
+    # whole test process's, and timings depend on the machine's load
+    s = run.summary
+    assert s.candidates_surviving == s.redundant + s.proved + s.unproved
+    assert s.proved == len(run.theorems) and s.unproved == 0
