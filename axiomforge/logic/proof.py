@@ -215,9 +215,14 @@ class ProofBuilder:
 
 
 def eq_instance(builder: ProofBuilder, citation: Citation, variables: tuple[Var, ...], sigma: dict[Var, Term]) -> int:
-    """A step deriving the cited equation instantiated by sigma (all leading variables bound)."""
+    """A step deriving the cited equation instantiated by sigma.
+
+    A leading variable that sigma leaves unbound occurs in neither side of the rule that matched
+    (it vanished when the cited equation was normalised, as `a` in `a·0 = 0·b`); any term
+    instantiates it soundly, and the variable itself is the simplest.
+    """
     sid = builder.cite(citation)
-    return builder.inst(sid, [(v, sigma[v]) for v in variables])
+    return builder.inst(sid, [(v, sigma.get(v, v)) for v in variables])
 
 
 def steps_to_json(builder: ProofBuilder) -> list[dict[str, object]]:

@@ -57,7 +57,7 @@ class NormalizedRule(Rule):
 
     def instance_step(self, builder: ProofBuilder, sigma: dict[Var, Term]) -> int:
         sid = eq_instance(builder, self.citation, self.variables, sigma)
-        twin_value = {twin: sigma[orig] for orig, twin in self.apart}
+        twin_value = {twin: sigma.get(orig, orig) for orig, twin in self.apart}
         for side, trace in ((0, self.lhs_trace), (1, self.rhs_trace)):
             for path, rule, rule_sigma in trace:
                 inst = {k: substitute(v, twin_value) for k, v in rule_sigma.items()}
