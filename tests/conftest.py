@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from axiomforge.lean.toolchain import find_lean_toolchain
+
+# Property tests are reproducible by default (same examples every run, so CI is never red by
+# chance); HYPOTHESIS_PROFILE=explore draws fresh random examples to hunt for new bugs.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
