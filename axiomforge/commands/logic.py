@@ -33,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from axiomforge.logic.conjecture import ConjectureConfig
     from axiomforge.logic.engine import EngineConfig
-    from axiomforge.logic.pipeline import load_theory, prove_theory
     from axiomforge.logic.prover import ProverConfig
+    from axiomforge.prove import load_theory, prove_theory
 
     if args.budget < 1 or args.max_size < 1 or args.workers < 1:
         raise UserError("prove: --budget, --max-size and --workers must be positive")

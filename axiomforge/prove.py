@@ -1,7 +1,9 @@
 """`prove` end to end: .mpl file -> theory -> run -> proofs.json, re-check, Lean, HTML.
 
-Every emitted proof is re-checked by the independent checker (`axiomforge.proofs.checker`),
-which reads only the JSON document and the theory section computed from the source file.
+It lives above the engines because it joins two of them: the Generative-Logic engine
+(`axiomforge.logic`) writes proofs.json, and the independent checker (`axiomforge.proofs`), which
+reads only that JSON and the theory section computed from the source file, re-checks every proof
+before anything is exported. Neither package imports the other.
 """
 
 from __future__ import annotations
