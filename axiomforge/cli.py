@@ -56,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(err.format(), file=sys.stderr)
         return err.exit_code
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as err:
+    except BrokenPipeError:  # output piped into `head`: not an error
+        return 0
+    except OSError as err:  # a path the user gave cannot be read or written (missing, a file, ...)
         if debug:
             traceback.print_exc()
         where = f"{err.filename}: " if err.filename else ""
@@ -65,8 +67,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -54,4 +54,14 @@ def caret_excerpt(text: str, line: int, column: int) -> str:
     if not 1 <= line <= len(lines):
         return ""
     src = lines[line - 1].expandtabs(1)
-    return f"  {src}\n  {' ' * max(column - 1, 0)}^"
+    column = max(column - 1, 0)
+    if len(src) > _EXCERPT_WIDTH:  # a long line (JSON on one line): a window around the column
+        start = max(0, min(column - _EXCERPT_WIDTH // 2, len(src) - _EXCERPT_WIDTH))
+        window = src[start : start + _EXCERPT_WIDTH]
+        prefix = "…" if start > 0 else ""
+        suffix = "…" if start + _EXCERPT_WIDTH < len(src) else ""
+        src, column = prefix + window + suffix, column - start + len(prefix)
+    return f"  {src}\n  {' ' * column}^"
+
+
+_EXCERPT_WIDTH = 100

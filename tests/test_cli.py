@@ -63,3 +63,23 @@ def test_missing_file_is_user_error(capsys: pytest.CaptureFixture[str]) -> None:
 
     err = UserError("expected ';'", SourceLocation("prog.rasp", 3, 7))
     assert err.format() == "error: prog.rasp:3:7: expected ';'"
+
+
+def test_an_output_path_that_is_a_file_is_user_error(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    existing = tmp_path / "taken"
+    existing.write_text("keep me")
+    assert main(["gen", "bb", "--count", "2", "--seed", "0", "--out", str(existing)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {existing}:") and "Traceback" not in err
+    assert existing.read_text() == "keep me"  # nothing already written is lost
+
+
+def test_excerpt_of_a_long_line_is_a_window_with_the_caret_on_the_column() -> None:
+    from axiomforge.errors import caret_excerpt
+
+    line = "a" * 300 + "X" + "b" * 300
+    text, caret = caret_excerpt(line, 1, 301).splitlines()
+    assert len(text) < 120
+    assert text[caret.index("^")] == "X"
+    short_text, short_caret = caret_excerpt("x + == y", 1, 5).splitlines()
+    assert short_text[short_caret.index("^")] == "="
