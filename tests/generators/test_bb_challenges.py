@@ -168,6 +168,10 @@ def test_acceptance_1000_seed_0_deterministic_unique_and_rechecked() -> None:
     assert len({r["id"] for r in first}) == 1000
     for r in first:
         assert recheck(r) == (True, ""), r["id"]
+        # an n-state challenge really uses its n states (every state is the start or a target)
+        m = parse_machine(r["params"]["machine"])
+        targets = {t.next_state for row in m.table for t in row if t is not None}
+        assert set(range(m.n_states)) <= targets | {0}, r["id"]
 
 
 def _permute(machine_text: str, perm: list[int]) -> str:

@@ -33,9 +33,19 @@ class CertifiedMachine:
 
 @functools.lru_cache(maxsize=4)
 def enumerated_machines(n_states: int) -> tuple[CertifiedMachine, ...]:
-    """Every decided leaf of the TNF tree, in enumeration order."""
+    """Every decided leaf of the TNF tree that brings all n states into use, in enumeration order
+    (a leaf that stops using fewer states belongs to a smaller machine's pool)."""
     report = enumerate_tnf(n_states)
-    return tuple(CertifiedMachine(leaf.machine, leaf.certificate) for leaf in report.leaves if leaf.certificate)
+    return tuple(
+        CertifiedMachine(leaf.machine, leaf.certificate)
+        for leaf in report.leaves
+        if leaf.certificate and len(_states_in_use(leaf.machine)) == n_states
+    )
+
+
+def _states_in_use(machine: Machine) -> set[int]:
+    """The start state and every state some defined transition goes to."""
+    return {0} | {t.next_state for row in machine.table for t in row if t is not None and t.next_state != HALT}
 
 
 def random_descent(
@@ -46,7 +56,12 @@ def random_descent(
     halt_probability: float = 0.2,
     limits: DeciderLimits = DESCENT_LIMITS,
 ) -> CertifiedMachine | None:
-    """One random walk down the TNF tree; None when the leaf stays undecided."""
+    """One random walk down the TNF tree; None when the leaf stays undecided.
+
+    A halting transition is drawn only once every declared state is in use, and a non-halting
+    leaf that never brings all of them into use is dropped: an n-state challenge really has n
+    states (otherwise most "5-state" machines halt as 2- or 3-state ones after a few steps).
+    """
     machine = blank_machine(n_states, n_symbols).with_transition(0, 0, Transition(1, RIGHT, 1 if n_states > 1 else HALT))
     tape: dict[int, int] = {}
     state, head, steps = 0, 0, 0
@@ -66,14 +81,17 @@ def random_descent(
             if state == HALT:
                 return CertifiedMachine(machine, {"method": "halts", "steps": steps, "ones": len(tape)})
         else:
+            if len(_states_in_use(machine)) < n_states:
+                return None
             cert = decide_nonhalting(machine, limits)
             return CertifiedMachine(machine, cert) if cert else None
         symbol = tape.get(head, 0)
-        if machine.undefined_count() <= 1 or rng.random() < halt_probability:
+        used = _states_in_use(machine)
+        all_used = len(used) == n_states
+        if machine.undefined_count() <= 1 or (all_used and rng.random() < halt_probability):
             halting = machine.with_transition(state, symbol, Transition(1, RIGHT, HALT))
             ones = len(tape) + (1 if symbol == 0 else 0)
             return CertifiedMachine(halting, {"method": "halts", "steps": steps + 1, "ones": ones})
-        used = {0} | {t.next_state for row in table for t in row if t is not None and t.next_state != HALT}
         targets = sorted(used) + ([len(used)] if len(used) < n_states else [])
         write = rng.randrange(n_symbols)
         move = rng.choice((LEFT, RIGHT))
