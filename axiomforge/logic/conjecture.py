@@ -7,6 +7,13 @@ fingerprint. Terms with equal fingerprints are, as far as testing can tell, equa
 equation `member = representative`. Larger terms are built from representatives only, so an
 equation never reappears inside a bigger context (the pruning that keeps the count small).
 
+Fast-growing functions (a ^ (b + c)) pass the model's value size bound on some assignments. Such
+an entry is *unknown* (-1) and stays in the fingerprint as a value of its own: two terms share a
+class when they agree wherever both are known and are unknown on the same assignments (equal
+values are equally large, so equal terms mostly are). A term needs a known value on at least
+`min_defined_fraction` of the assignments to be admitted. This partial testing never makes a
+theorem: every candidate is still proved and re-checked.
+
 Besides equations, a few shapes follow from the signature alone, each kept only if no assignment
 refutes it (the counter-model filter) and, for implications, if some assignment satisfies the
 premise:
@@ -54,6 +61,7 @@ class ConjectureConfig:
     variables_per_other_sort: int = 2
     shape_max_size: int = 3
     disequation_max_size: int = 4
+    min_defined_fraction: float = 0.5  # terms known on fewer assignments are left out
 
 
 @dataclass(frozen=True)
@@ -146,7 +154,12 @@ class TermUniverse:
         arg_vecs = [self.vector[a] for a in args]
         n = len(self.assignments)
         if arg_vecs:
-            vec = tuple(self.model.apply_ids(term.fn, tuple(v[i] for v in arg_vecs)) for i in range(n))
+            fn, memo, apply = term.fn, self.model.id_memo, self.model.apply_ids
+            # the model's memo first: most argument tuples have been computed before
+            vec = tuple(
+                vid if (vid := memo.get((fn, args_i))) is not None else apply(fn, args_i)
+                for args_i in zip(*arg_vecs)
+            )
         else:
             vid = self.model.apply_ids(term.fn, ())
             vec = (vid,) * n
@@ -154,7 +167,11 @@ class TermUniverse:
 
     def _admit(self, term: Term, sort: str, size: int, vec: tuple[int, ...]) -> None:
         if -1 in vec:
-            return
+            # a value past the model's size bound is unknown (-1), a fingerprint entry of its
+            # own (see the module docstring); a term known on too few assignments is left out
+            defined = sum(1 for x in vec if x != -1)
+            if defined < self.config.min_defined_fraction * len(vec):
+                return
         self.all_terms.append(term)
         self.vector[term] = vec
         key = (sort, vec)
@@ -347,10 +364,11 @@ def _interesting_equation(x: Term, y: Term, constructors: set[str], constants: s
     a class produces is an instance or a consequence of such laws."""
     vx, vy = vars_in_order(x), vars_in_order(y)
     linear = 0
-    for side, vs in ((x, vx), (y, vy)):
-        if any(_occurrences(side, v) > 2 for v in vs) or sum(_occurrences(side, v) > 1 for v in vs) > 1:
+    for side in (x, y):
+        counts = _var_counts(side, {})
+        if any(k > 2 for k in counts.values()) or sum(k > 1 for k in counts.values()) > 1:
             return False
-        linear += all(_occurrences(side, v) == 1 for v in vs)
+        linear += all(k == 1 for k in counts.values())
         if _constant_count(side, constants) > 1 or _stacked_constructor(side, constructors, constants):
             return False
     if not linear:
@@ -405,6 +423,15 @@ def _relation_candidates(theory: Theory, universe: TermUniverse, offer) -> None:
                 if u == v or not (set(vars_in_order(u)) & set(vars_in_order(v)) or not vars_in_order(u)):
                     continue
                 offer(R(u, v), "relation", tested=False)
+
+
+def _var_counts(term: Term, out: dict[Var, int]) -> dict[Var, int]:
+    if isinstance(term, Var):
+        out[term] = out.get(term, 0) + 1
+    else:
+        for a in term.args:
+            _var_counts(a, out)
+    return out
 
 
 def _occurrences(term: Term, var: Var) -> int:

@@ -25,7 +25,8 @@ Value = Term  # a ground constructor term (or a stuck term where the axioms say 
 
 
 class EvaluationLimit(Exception):
-    """A value grew past the model's size bound; the assignment is skipped."""
+    """A value grew past the model's size bound; the assignment is skipped (the conjecturer's
+    fingerprints record such an entry as unknown, -1)."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class FiniteModel:
         return App(fn, tuple(self.value_of(a) for a in args))
 
     def apply_ids(self, fn: str, args: tuple[int, ...]) -> int:
-        """fn applied to values; -1 when a value grows past the size bound (left out of testing)."""
+        """fn applied to values; -1 (unknown) when a value grows past the size bound."""
         key = (fn, args)
         vid = self.id_memo.get(key)
         if vid is not None:

@@ -16,6 +16,8 @@ print(f"files: {s['files']['proofs']}, {s['files']['lean']}, {s['files']['html']
 PY
 echo "== the same engine, unchanged, on lists =="
 axiomforge prove theories/lists.mpl --out "$OUT/lists" --json | python -c "import json,sys; s=json.load(sys.stdin); print(', '.join(e['name']+(' found' if e['found'] else ' NOT found') for e in s['expect']), '|', s['check']['summary'])"
+echo "== ... and on Peano with exponentiation added (two more axioms, no hints) =="
+axiomforge prove theories/peano_exp.mpl --out "$OUT/peano_exp" --json | python -c "import json,sys; s=json.load(sys.stdin); print(', '.join(e['name']+(' found' if e['found'] else ' NOT found') for e in s['expect'] if 'pow' in e['name']), '|', s['check']['summary'])"
 echo "== the stretch goal: <= defined by exists p. a + p = b =="
 axiomforge prove benchmarks/gl_peano/peano_order.mpl --out "$OUT/peano_order" --json | python -c "import json,sys; s=json.load(sys.stdin); print(', '.join(e['name']+(' found' if e['found'] else ' NOT found') for e in s['expect'] if e['name'].startswith('le_')), '|', s['check']['summary'])"
 echo "== the independent checker, run again from the command line, and the Lean 4 export =="

@@ -11,13 +11,14 @@ from hypothesis import strategies as st
 
 from axiomforge.logic.conjecture import (
     ConjectureConfig,
+    TermUniverse,
     canonical_statement,
     generate_candidates,
     statement_key,
 )
 from axiomforge.logic.engine import is_redundant
 from axiomforge.logic.ir import App, Eq, Not, Quant, Var, formula_to_json, theory_to_json
-from axiomforge.logic.models import FiniteModel
+from axiomforge.logic.models import FiniteModel, ModelConfig
 from axiomforge.logic.network import Fact, HornRule, Network
 from axiomforge.logic.parser import parse_formula, parse_theory_file
 from axiomforge.logic.proof import Citation, ProofBuilder
@@ -258,6 +259,20 @@ def test_conjectures_are_goal_agnostic_and_survive_the_model(peano):
     assert all(model.counterexample(c.statement) is None for c in candidates)
     assert stats.generated >= len(candidates)
     assert [c.sort_key() for c in candidates] == sorted(c.sort_key() for c in candidates)
+
+
+def test_values_past_the_size_bound_are_unknown_not_disqualifying(peano):
+    # with a tiny bound, s(a)·b and a·b + b outgrow it on the larger assignments; they are
+    # still fingerprinted by the entries the model can compute, and conjectured equal
+    model = FiniteModel(peano, ModelConfig(max_value_size=10))
+    candidates, _ = generate_candidates(peano, model, ConjectureConfig(max_size=5))
+    keys = {c.key for c in candidates}
+    assert statement_key(f(peano, "forall a b. s(a) * b = a * b + b")) in keys
+    assert statement_key(f(peano, "forall a b. a * b = b * a")) in keys
+    sparse = FiniteModel(peano, ModelConfig(max_value_size=10))
+    universe = TermUniverse(peano, sparse, ConjectureConfig(max_size=5, min_defined_fraction=1.0))
+    universe.build()
+    assert all(-1 not in vec for vec in universe.vector.values())  # the old, all-known rule
 
 
 def test_candidate_variables_get_readable_canonical_names(peano):
