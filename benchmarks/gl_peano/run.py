@@ -5,6 +5,8 @@ process, which includes the interpreter), re-checks every proof with the indepen
 and records the figures in benchmarks/RESULTS.md (section `gl_peano`).
 
     python benchmarks/gl_peano/run.py [--theory theories/peano.mpl] [--workers N] [--no-record]
+
+When recording, it also runs the other shipped theories (section `gl_breadth`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -103,7 +106,50 @@ def main() -> int:
             lines.append(f"| {i} | {name} | `{statement}` | {method} | {steps} | {ms:.1f} |")
         record_results("gl_peano", "Generative Logic: Peano from the axioms (benchmarks/gl_peano)", "\n".join(lines))
         console.print("recorded in benchmarks/RESULTS.md (section gl_peano)")
+        breadth_ok = _breadth(console)
+        return 0 if report.ok and breadth_ok else 1
     return 0 if report.ok else 1
+
+
+BREADTH = ("theories/lists.mpl", "benchmarks/gl_peano/peano_order.mpl", "theories/peano_exp.mpl")
+
+
+def _breadth(console: Any) -> bool:
+    """The same engine, unchanged, on the other shipped theories: one row each."""
+    from _results import record_results
+    from rich.table import Table
+
+    from axiomforge.logic.engine import expect_report, run_engine
+    from axiomforge.logic.ir import theory_to_json
+    from axiomforge.logic.output import dumps, proofs_document
+    from axiomforge.logic.parser import parse_theory_file
+    from axiomforge.proofs.checker import check_document
+
+    table = Table(title="breadth: other theories, same engine")
+    for col in ("theory", "wall s", "candidates", "proved", "unproved", "expect found", "checker"):
+        table.add_column(col)
+    lines = ["| theory | wall s | candidates generated / surviving | proved | unproved | expect found | checker |",
+             "|---|---|---|---|---|---|---|"]
+    all_ok = True
+    for rel in BREADTH:
+        theory = parse_theory_file(ROOT / rel)
+        t0 = time.perf_counter()
+        result = run_engine(theory)
+        wall = time.perf_counter() - t0
+        report = check_document(json.loads(dumps(proofs_document(result))), theory_to_json(theory))
+        expects = expect_report(result)
+        found = f"{sum(1 for e in expects if e['found'])}/{len(expects)}"
+        s = result.summary
+        verdict = "ok" if report.ok else "FAILED"
+        all_ok &= report.ok
+        cells = (rel, f"{wall:.2f}", f"{s.candidates_generated} / {s.candidates_surviving}", str(s.proved),
+                 str(s.unproved), found, verdict)
+        table.add_row(*cells)
+        lines.append("| " + " | ".join(f"`{c}`" if c == rel else c for c in cells) + " |")
+    console.print(table)
+    record_results("gl_breadth", "Generative Logic: other theories, same engine (benchmarks/gl_peano)", "\n".join(lines))
+    console.print("recorded in benchmarks/RESULTS.md (section gl_breadth)")
+    return all_ok
 
 
 if __name__ == "__main__":
