@@ -6,7 +6,9 @@ scores are 2*sigma on selected keys, sigma on BOS and 0 elsewhere (mean aggregat
 fraction 1/(w+1) for selector width). Max/min heads add sigma * rank(value) and lift selection
 and BOS above every rank. Every wrong key thus scores at least sigma below the right ones, so
 the weight leaking to wrong keys is at most (n+1) e^-sigma, and sigma = ln(2 (n+2) V / eps) + 1
-bounds the error of any output by eps (V: largest |value| carried).
+bounds the error of any output by eps (V: largest |value| carried). The selection part of the
+scores is a sum of disjoint all-ones rectangles of the predicate table, one query/key column each
+(`_rectangles`), so order predicates cost ~n log n non-zeros rather than n^2 / 2.
 
 MLPs clean up: a categorical lookup over several inputs fires one hidden unit per input
 combination when its inputs are exact (embeddings, MLP outputs), else a pair of units that is
@@ -210,26 +212,13 @@ class _Crafter:
             kvals, qvals = self.layout.dim_values[spec.keys], self.layout.dim_values[spec.queries]
             kdims, qdims = self.layout.dims[spec.keys], self.layout.dims[spec.queries]
             matrix = np.array([[1.0 if spec.predicate(kv, qv) else 0.0 for kv in kvals] for qv in qvals])
-            if matrix.size == 0 or not matrix.any():
-                pass  # selects nothing: BOS alone decides
-            elif len(qvals) <= len(kvals):
-                for i in range(len(qvals)):
-                    if not matrix[i].any():
-                        continue
-                    q, k = np.zeros(self.d), np.zeros(self.d)
-                    q[qdims[i]] = select_score
-                    k[list(kdims)] = matrix[i]
-                    cols_q.append(q)
-                    cols_k.append(k)
-            else:
-                for j in range(len(kvals)):
-                    if not matrix[:, j].any():
-                        continue
-                    q, k = np.zeros(self.d), np.zeros(self.d)
-                    q[list(qdims)] = matrix[:, j] * select_score
-                    k[kdims[j]] = 1.0
-                    cols_q.append(q)
-                    cols_k.append(k)
+            # one column per all-ones rectangle: select_score on its query values, 1 on its keys
+            for rows, cols in _rectangles(matrix.reshape(len(qvals), len(kvals)).astype(bool)):
+                q, k = np.zeros(self.d), np.zeros(self.d)
+                q[[qdims[i] for i in rows]] = select_score
+                k[[kdims[j] for j in cols]] = 1.0
+                cols_q.append(q)
+                cols_k.append(k)
         q, k = np.zeros(self.d), np.zeros(self.d)
         q[ONE], k[BOS] = bos_score, 1.0
         cols_q.append(q)
@@ -239,6 +228,7 @@ class _Crafter:
         q[BOS], k[BOS] = 2 * sigma, 1.0
         cols_q.append(q)
         cols_k.append(k)
+        cols_q, cols_k = _merge_columns(cols_q, cols_k)
         return np.stack(cols_q, 1), np.stack(cols_k, 1), w_v, w_o, sigma
 
     def rank_columns(self, node: Node, sigma: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -447,6 +437,77 @@ def _compensate(w: np.ndarray, bos_residual: np.ndarray) -> np.ndarray:
     w = w.copy()
     w[BOS, :] -= others @ w
     return w
+
+
+def _rectangles(matrix: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """Partition the ones of a 0/1 matrix (rows: query values, columns: key values, both in value
+    order) into disjoint all-ones rectangles with few rows + columns in all: each rectangle is one
+    query/key column of a head whose non-zeros are its rows and its columns, and as the rectangles
+    are disjoint every selected pair still scores exactly select_score and every other pair 0.
+
+    Per block (starting from the whole matrix) the cheaper of: one rectangle per distinct
+    non-empty row (rows with the same keys share it), the same by columns, or the four quadrants
+    recursively. An order predicate (`<` over n values) is triangular: its off-diagonal quadrants
+    are one rectangle each, so it costs about n log2 n non-zeros instead of n^2 / 2."""
+    n_rows, n_cols = matrix.shape
+    table = np.zeros((n_rows + 1, n_cols + 1), dtype=np.int64)
+    table[1:, 1:] = matrix.astype(np.int64).cumsum(0).cumsum(1)
+
+    def ones(r0: int, r1: int, c0: int, c1: int) -> int:
+        return int(table[r1, c1] - table[r0, c1] - table[r1, c0] + table[r0, c0])
+
+    Rects = list[tuple[list[int], list[int]]]
+
+    def grouped(r0: int, r1: int, c0: int, c1: int, by_rows: bool) -> Rects:
+        block = matrix[r0:r1, c0:c1] if by_rows else matrix[r0:r1, c0:c1].T
+        first, other = (r0, c0) if by_rows else (c0, r0)
+        groups: dict[bytes, list[int]] = {}
+        for i, line in enumerate(block):
+            if line.any():
+                groups.setdefault(line.tobytes(), []).append(first + i)
+        rects: Rects = []
+        for members in groups.values():
+            line = block[members[0] - first]
+            others = [other + int(j) for j in np.flatnonzero(line)]
+            rects.append((members, others) if by_rows else (others, members))
+        return rects
+
+    def cost(rects: Rects) -> tuple[int, int]:
+        return sum(len(r) + len(c) for r, c in rects), len(rects)
+
+    def best(r0: int, r1: int, c0: int, c1: int) -> Rects:
+        count = ones(r0, r1, c0, c1)
+        if count == 0:
+            return []
+        if count == (r1 - r0) * (c1 - c0):
+            return [(list(range(r0, r1)), list(range(c0, c1)))]
+        options = [grouped(r0, r1, c0, c1, True), grouped(r0, r1, c0, c1, False)]
+        if r1 - r0 >= 2 and c1 - c0 >= 2:
+            rm, cm = (r0 + r1) // 2, (c0 + c1) // 2
+            options.append(best(r0, rm, c0, cm) + best(r0, rm, cm, c1) + best(rm, r1, c0, cm) + best(rm, r1, cm, c1))
+        return min(options, key=cost)
+
+    return best(0, n_rows, 0, n_cols)
+
+
+def _merge_columns(cols_q: list[np.ndarray], cols_k: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Fold query/key columns that share their query vector (or their key vector) into one:
+    q k1 + q k2 = q (k1 + k2), the same scores with fewer non-zeros."""
+    qs, ks = list(cols_q), list(cols_k)
+    merged = True
+    while merged:
+        merged = False
+        for a, b in itertools.combinations(range(len(qs)), 2):
+            if np.array_equal(qs[a], qs[b]):
+                ks[a] = ks[a] + ks[b]
+            elif np.array_equal(ks[a], ks[b]):
+                qs[a] = qs[a] + qs[b]
+            else:
+                continue
+            del qs[b], ks[b]
+            merged = True
+            break
+    return qs, ks
 
 
 def _bos_step(sub: AttentionWeights | MlpWeights, r: np.ndarray) -> np.ndarray:
