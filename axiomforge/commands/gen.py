@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     help="comma-separated: halts_exact, halts_within, not_halts_within, halts_with_ones, never_halts")
     bb.add_argument("--certificate-classes", default=None,
                     help="for never_halts: cycler, translated_cycler, backward_reasoning, ngram_cps, "
-                         "finite_automata_reduction")
+                         "finite_automata_reduction, bouncer")
     bb.add_argument("--false-fraction", type=float, default=0.25, help="share of near-miss false claims")
     bb.add_argument("--difficulty", default=None, help="keep only these difficulties: easy, medium, hard")
     bb.set_defaults(run=_gen_bb)

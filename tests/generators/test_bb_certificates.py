@@ -11,6 +11,7 @@ from axiomforge.generators.busy_beaver.certificates import CERTIFICATE_METHODS, 
 from axiomforge.generators.busy_beaver.deciders import (
     decide,
     decide_backward,
+    decide_bouncer,
     decide_cycler,
     decide_halts,
     decide_translated_cycler,
@@ -18,14 +19,33 @@ from axiomforge.generators.busy_beaver.deciders import (
 from axiomforge.generators.busy_beaver.enumerate import enumerate_tnf
 from axiomforge.generators.busy_beaver.machine import Machine, parse_machine
 
+BOUNCERS = (  # 4-state machines only the bouncer decider settles
+    "1RB1LA_0LA1RC_1RB1RD_---0LB",
+    "1RB0RB_1LC1RC_0LA0RD_---1LA",
+    "1RB1LD_1RC0LC_1LA1RA_---0LA",
+    "1RB0LD_1LC1RD_1RB1LC_---1RA",
+    "1RB0LB_1LC0RA_---0LD_1LA---",
+    "1RB1LA_1LC0RC_0RA1LD_0LB---",
+    "1RB1RD_1LC0RA_1RB1LD_0LB---",
+    "1RB1LA_0LA1RC_0RB1RD_---0RA",
+    "1RB0RB_1LB0LC_0LD---_1RD0RA",  # a written word carried through the repeated one
+    "1RB1LB_1RC0RD_1LD1RB_---0LA",
+)
+
 
 @functools.cache
 def samples() -> dict[str, list[tuple[Machine, dict[str, Any]]]]:
-    """Up to 40 certified machines per method from the 3-state enumeration."""
+    """Up to 40 certified machines per method from the 3-state enumeration, and the bouncers
+    above (no 3-state machine needs one)."""
     out: dict[str, list[tuple[Machine, dict[str, Any]]]] = {m: [] for m in CERTIFICATE_METHODS}
     for leaf in enumerate_tnf(3).leaves:
         if leaf.certificate and len(out[leaf.certificate["method"]]) < 40:
             out[leaf.certificate["method"]].append((leaf.machine, leaf.certificate))
+    for text in BOUNCERS:
+        machine = parse_machine(text)
+        cert = decide_bouncer(machine)
+        assert cert is not None, text
+        out["bouncer"].append((machine, cert))
     return out
 
 

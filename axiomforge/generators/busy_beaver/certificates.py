@@ -15,6 +15,7 @@ thing another way; that is what makes them usable as ground truth and as tamper-
 | `backward_reasoning` | `depth` | no halting configuration has a chain of predecessors longer than `depth`, and the machine does not halt within `depth + 1` steps |
 | `ngram_cps` | `radius` | the closed-position-set abstraction with windows of `radius` cells (bouncers, counters) closes without a halting transition; `radius` minimal |
 | `finite_automata_reduction` | `mirror`, `dfa`, `nfa`, `accept` | a regular language containing every configuration that halts, closed under predecessors and rejecting the start; the first DFA in the order (size, mirror, transitions) that has one |
+| `bouncer` | `start`, `state`, `left`, `right` | the configuration at `start` is the formula `left state> right` at n = 1 (parenthesised words repeated n times), and a symbolic run takes the formula at every n to n + 1; normal form, `start` first, no shorter formula (see `_verify_bouncer`) |
 
 Finite automata reduction (FAR). A configuration is written as the word `x f y`: the tape cells
 left of the head `x`, the machine state `f`, then the head cell and the cells to its right `y`,
@@ -414,6 +415,329 @@ def _verify_far(machine: Machine, cert: Certificate) -> tuple[bool, str]:
     return True, ""
 
 
+# --- bouncers -----------------------------------------------------------------------------------
+
+Segment = tuple[tuple[int, ...], bool]
+"""A piece of a symbolic tape: a word, and whether it is repeated n times (True) or written once."""
+
+
+def bouncer_parse(text: object, n_symbols: int) -> list[Segment] | None:
+    """`"1(10)01"`: digits are written once, a parenthesised word is repeated n times."""
+    if not isinstance(text, str) or len(text) > 2_000:
+        return None
+    out: list[Segment] = []
+    word: list[int] = []
+    inside = False
+    for ch in text:
+        if ch == "(" and not inside:
+            if word:
+                out.append((tuple(word), False))
+            word, inside = [], True
+        elif ch == ")" and inside:
+            if not word:
+                return None  # an empty repeated word
+            out.append((tuple(word), True))
+            word, inside = [], False
+        elif ch.isdigit() and int(ch) < n_symbols:
+            word.append(int(ch))
+        else:
+            return None
+    if inside:
+        return None
+    if word:
+        out.append((tuple(word), False))
+    return out
+
+
+def bouncer_text(segments: list[Segment]) -> str:
+    return "".join(("({})" if rep else "{}").format("".join(map(str, w))) for w, rep in segments)
+
+
+def bouncer_normal(segments: list[Segment], side: int) -> list[Segment]:
+    """A normal form of a side of the tape (side -1: left of the head, blanks at its start; +1:
+    right, blanks at its end) describing the same tape for every n: written words merged and
+    never empty, blanks at the open end dropped, and each written symbol moved left across a
+    repeated word that starts with it (`(ab)^n a` = `a (ba)^n`)."""
+    segs = [s for s in segments if s[0]]
+    while True:
+        merged: list[Segment] = []
+        for w, rep in segs:
+            if merged and not rep and not merged[-1][1]:
+                merged[-1] = (merged[-1][0] + w, False)
+            elif w:
+                merged.append((w, rep))
+        if merged and side < 0 and not merged[0][1]:
+            w = merged[0][0]
+            while w and w[0] == 0:
+                w = w[1:]
+            merged[0] = (w, False)
+        if merged and side > 0 and not merged[-1][1]:
+            w = merged[-1][0]
+            while w and w[-1] == 0:
+                w = w[:-1]
+            merged[-1] = (w, False)
+        merged = [s for s in merged if s[0]]
+        for i in range(len(merged) - 1):
+            (u, rep), (w, rep2) = merged[i], merged[i + 1]
+            if rep and not rep2 and w[0] == u[0]:
+                merged[i : i + 2] = [((u[0],), False), (u[1:] + u[:1], True), (w[1:], False)]
+                break
+        else:
+            return merged
+        segs = merged
+
+
+def bouncer_instance(segments: list[Segment], n: int) -> tuple[int, ...]:
+    return tuple(x for w, rep in segments for x in (w * n if rep else w))
+
+
+def _config_key(state: int, left: tuple[int, ...], right: tuple[int, ...]) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """A configuration up to translation: the state and the non-blank cells relative to the head."""
+    cells = [(i - len(left), s) for i, s in enumerate(left) if s] + [(i, s) for i, s in enumerate(right) if s]
+    return state, tuple(cells)
+
+
+def bouncer_step_to(machine: Machine, state: int, left: list[Segment], right: list[Segment],
+                    max_ops: int = 20_000) -> str:
+    """Symbolic run of `x s> y` (head on the first cell of y; x, y with every repeater at n),
+    valid for every n >= 0, until it reads as the same formula with every repeater at n + 1.
+    "" on success, else the failure. A repeater is only crossed whole, by the shift rule: if state
+    s entering word u at one end leaves it at the other end in state s, turning u into v (never
+    leaving u on the way in between), then s crosses u^n, leaving v^n, for every n (induction)."""
+    target_l = bouncer_normal(_bump(left), -1)
+    target_r = bouncer_normal(_bump(right), 1)
+    shape_l, shape_r = _shape(target_l), _shape(target_r)
+    L, R = _merged(left), _merged(right)
+    facing, s, concrete = 1, state, 0
+    table = machine.table
+    for _ in range(max_ops):
+        if facing < 0 and s == state:  # `x a <s y` is `x s> a y`
+            if not L:
+                L, R = L, [((0,), False)] + R
+                facing = 1
+            elif not L[-1][1]:
+                w = L[-1][0]
+                L = L[:-1] + ([(w[:-1], False)] if len(w) > 1 else [])
+                R = [((w[-1],), False)] + R
+                facing = 1
+        if (facing > 0 and s == state and concrete and _shape(L) == shape_l and _shape(R) == shape_r
+                and bouncer_normal(L, -1) == target_l and bouncer_normal(R, 1) == target_r):
+            return ""
+        carried = _carry(table, s, facing, L, R)
+        if carried is not None:
+            L, R = _merged(carried[0]), _merged(carried[1])
+            continue
+        near = R if facing > 0 else L
+        idx = 0 if facing > 0 else -1
+        if near and near[idx][1]:  # shift rule over a repeater
+            crossed = _cross(table, s, facing, near[idx][0], R if facing < 0 else L)
+            u = near[idx][0]
+            if crossed is None and facing > 0 and len(R) > 1 and not R[1][1] and R[1][0][0] == u[0]:
+                # `u^n a y` = `a (u' a)^n y` for u = a u': read the a first, then try again
+                R = [(u[:1], False), (u[1:] + u[:1], True), (R[1][0][1:], False)] + R[2:]
+                R = [x for x in R if x[0]]
+                continue
+            if crossed is None and facing < 0 and len(L) > 1 and not L[-2][1] and L[-2][0][-1] == u[-1]:
+                # `x b u^n` = `x (b u')^n b` for u = u' b
+                L = L[:-2] + [(L[-2][0][:-1], False), (u[-1:] + u[:-1], True), (u[-1:], False)]
+                L = [x for x in L if x[0]]
+                continue
+            if crossed is None:
+                return f"state {s} does not cross the repeated word {bouncer_text([near[idx]])}"
+            v, k = crossed
+            if facing > 0:  # `x c s> u^n y` becomes `x v^n c s> y`
+                c = L[-1][0][len(L[-1][0]) - k:] if k else ()
+                L = (L[:-1] + [(L[-1][0][: len(L[-1][0]) - k], False)] if k else L) + [(v, True), (c, False)]
+                R = R[1:]
+            else:  # `x u^n <s c y` becomes `x <s c v^n y`
+                c = R[0][0][:k]
+                R = [(c, False), (v, True)] + ([(R[0][0][k:], False)] + R[1:] if k else R)
+                L = L[:-1]
+            L, R = _merged(L), _merged(R)
+            continue
+        if near:
+            w = near[idx][0]
+            sym = w[idx]
+            rest = w[1:] if facing > 0 else w[:-1]
+            near = ([(rest, False)] if rest else []) + near[1:] if facing > 0 else near[:-1] + ([(rest, False)] if rest else [])
+        else:
+            sym = 0
+        if facing > 0:
+            R = near
+        else:
+            L = near
+        tr = table[s][sym]
+        if tr is None or tr.next_state == HALT:
+            return "a halting transition is reached"
+        concrete += 1
+        if tr.move > 0:
+            L = L[:-1] + [(L[-1][0] + (tr.write,), False)] if L and not L[-1][1] else L + [((tr.write,), False)]
+        else:
+            R = [((tr.write,) + R[0][0], False)] + R[1:] if R and not R[0][1] else [((tr.write,), False)] + R
+        facing, s = tr.move, tr.next_state
+    return f"the formula does not recur within {max_ops} symbolic steps"
+
+
+def _cross(table: tuple[tuple[Any, ...], ...], s: int, facing: int, u: tuple[int, ...],
+           behind: list[Segment]) -> tuple[tuple[int, ...], int] | None:
+    """The shift rule, with k = 0..3 cells of context c taken from the written word behind the
+    head: facing right, if `c s> u` runs, never leaving the window c·u, to `v c s>` (the same c),
+    then `c s> u^n` runs to `v^n c s>` for every n (induction on n); facing left, `u <s c` to
+    `<s c v`. (v, k) for the first k that works, None if none does."""
+    for k in range(4):
+        if k:
+            if not behind:
+                return None
+            w, rep = behind[-1] if facing > 0 else behind[0]
+            if rep or len(w) < k:
+                return None
+            c = w[len(w) - k:] if facing > 0 else w[:k]
+        else:
+            c = ()
+        window = list(c + u) if facing > 0 else list(u + c)
+        pos = k if facing > 0 else len(u) - 1
+        t = s
+        for _ in range(64 * len(window)):
+            if not 0 <= pos < len(window):
+                break
+            tr = table[t][window[pos]]
+            if tr is None or tr.next_state == HALT:
+                return None  # halting inside the window: no rule
+            window[pos] = tr.write
+            pos += tr.move
+            t = tr.next_state
+        if t != s:
+            continue
+        if facing > 0 and pos == len(window) and tuple(window[len(u):]) == c:
+            return tuple(window[: len(u)]), k
+        if facing < 0 and pos == -1 and tuple(window[:k]) == c:
+            return tuple(window[k:]), k
+    return None
+
+
+def _merged(segments: list[Segment]) -> list[Segment]:
+    """Adjacent written words joined, empty ones dropped (the same tapes)."""
+    out: list[Segment] = []
+    for w, rep in segments:
+        if not w:
+            continue
+        if out and not rep and not out[-1][1]:
+            out[-1] = (out[-1][0] + w, False)
+        else:
+            out.append((w, rep))
+    return out
+
+
+def _carry(table: tuple[tuple[Any, ...], ...], s: int, facing: int, L: list[Segment],
+           R: list[Segment]) -> tuple[list[Segment], list[Segment]] | None:
+    """The shift rule for a short written word c that the head pushes ahead of itself through a
+    repeated word u: facing right, with the head in state s on the first cell of c and u^n right
+    after c, if the window c·u runs (never leaving it) to v·c with the head again in state s on
+    the first cell of c, then `s> c u^n` runs to `v^n s> c` for every n (induction on n); facing
+    left, with the head on the last cell of c and u^n before it, `u c <s` to `c <s v` gives
+    `u^n c <s` to `c <s v^n`. The new (L, R), or None when the rule does not apply."""
+    if facing > 0:
+        if len(R) < 2 or R[0][1] or not R[1][1] or len(R[0][0]) > 4:
+            return None
+        c, u = R[0][0], R[1][0]
+        window, pos, home = list(c + u), 0, len(u)
+    else:
+        if len(L) < 2 or L[-1][1] or not L[-2][1] or len(L[-1][0]) > 4:
+            return None
+        c, u = L[-1][0], L[-2][0]
+        window, pos, home = list(u + c), len(u) + len(c) - 1, len(c) - 1
+    t = s
+    for _ in range(64 * len(window)):
+        tr = table[t][window[pos]]
+        if tr is None or tr.next_state == HALT:
+            return None
+        window[pos] = tr.write
+        pos += tr.move
+        t = tr.next_state
+        if not 0 <= pos < len(window):
+            return None
+        if t == s and pos == home:
+            if facing > 0 and tuple(window[len(u):]) == c:
+                return L + [(tuple(window[: len(u)]), True)], [(c, False)] + R[2:]
+            if facing < 0 and tuple(window[: len(c)]) == c:
+                return L[:-2] + [(c, False)], [(tuple(window[len(c):]), True)] + R
+    return None
+
+
+def _shape(segments: list[Segment]) -> tuple[int, tuple[int, ...]]:
+    """What normalising keeps: the non-blank written symbols and the lengths of the repeated words
+    (a quick filter before comparing normal forms)."""
+    return (sum(1 for w, rep in segments if not rep for x in w if x), tuple(len(w) for w, rep in segments if rep))
+
+
+def _bump(segments: list[Segment]) -> list[Segment]:
+    """The formula with every repeater at n + 1, written as one copy then the repeater."""
+    return [x for w, rep in segments for x in ([(w, False), (w, True)] if rep else [(w, False)])]
+
+
+def _verify_bouncer(machine: Machine, cert: Certificate) -> tuple[bool, str]:
+    """The configuration at `start` is F(1), where F(n) is `left state> right` with every
+    parenthesised word repeated n times (up to translation), and `bouncer_step_to` takes F(n) to
+    F(n + 1) for every n >= 0 in at least one step without a halting transition: so the machine
+    passes through F(1), F(2), ... and never halts. Canonical: both sides in `bouncer_normal`
+    form, `start` the first time F(1) holds, and if F(0) holds earlier, the formula without one
+    copy of each repeated word (when each has one just before it) must not work."""
+    start, state = cert["start"], cert["state"]
+    m = machine.n_symbols
+    if not 0 <= start <= MAX_VERIFY_STEPS // 10:
+        return False, "start out of range"
+    if not 0 <= state < machine.n_states:
+        return False, "state out of range"
+    left, right = bouncer_parse(cert["left"], m), bouncer_parse(cert["right"], m)
+    if left is None or right is None:
+        return False, "left and right must be digits with parenthesised repeated words, e.g. 1(10)0"
+    if bouncer_text(bouncer_normal(left, -1)) != cert["left"] or bouncer_text(bouncer_normal(right, 1)) != cert["right"]:
+        return False, "the formula is not in normal form"
+    if not any(rep for _, rep in left + right):
+        return False, "the formula has no repeated word"
+    one = _config_key(state, bouncer_instance(left, 1), bouncer_instance(right, 1))
+    zero = _config_key(state, bouncer_instance(left, 0), bouncer_instance(right, 0))  # a shorter formula at n = 1
+    tape: dict[int, int] = {}
+    s, head, zero_at = 0, 0, None
+    for t in range(start + 1):
+        if s == HALT:
+            return False, "the machine halts"
+        key = None
+        if s == state and len(tape) in (len(one[1]), len(zero[1])):
+            key = (s, tuple((p - head, x) for p, x in sorted(tape.items())))
+        if t < start and key == one:
+            return False, f"the formula at n = 1 already holds at step {t}: start is not minimal"
+        if t < start and key == zero and zero_at is None:
+            zero_at = t
+        if t == start and key != one:
+            return False, f"the configuration at step {start} is not the formula at n = 1"
+        if t < start:
+            s, head = step_config(machine, tape, s, head)
+    why = bouncer_step_to(machine, state, left, right)
+    if why:
+        return False, why
+    shorter = bouncer_shorter(left, right)
+    if zero_at is not None and shorter is not None and not bouncer_step_to(machine, state, *shorter):
+        return False, f"a shorter formula (one copy of each repeated word less) works from step {zero_at}"
+    return True, ""
+
+
+def bouncer_shorter(left: list[Segment], right: list[Segment]) -> tuple[list[Segment], list[Segment]] | None:
+    """The formula with the copy of each repeated word written just before it removed (the same
+    tapes, n shifted by one), or None when some repeated word has no such copy."""
+    out = []
+    for segs in (left, right):
+        new = list(segs)
+        for i, (u, rep) in enumerate(segs):
+            if not rep:
+                continue
+            if i == 0 or new[i - 1][1] or new[i - 1][0][-len(u):] != u:
+                return None
+            new[i - 1] = (new[i - 1][0][: -len(u)], False)
+        out.append(new)
+    return out[0], out[1]
+
+
 _VERIFIERS = {
     "halts": _verify_halts,
     "cycler": _verify_cycler,
@@ -421,6 +745,7 @@ _VERIFIERS = {
     "backward_reasoning": _verify_backward,
     "ngram_cps": _verify_cps,
     "finite_automata_reduction": _verify_far,
+    "bouncer": _verify_bouncer,
 }
 _FIELDS = {
     "halts": {"steps", "ones"},
@@ -429,7 +754,8 @@ _FIELDS = {
     "backward_reasoning": {"depth"},
     "ngram_cps": {"radius"},
     "finite_automata_reduction": {"mirror", "dfa", "nfa", "accept"},
+    "bouncer": {"start", "state", "left", "right"},
 }
-_STRUCTURED_FIELDS = {"finite_automata_reduction": {"dfa", "nfa", "accept"}}
+_STRUCTURED_FIELDS = {"finite_automata_reduction": {"dfa", "nfa", "accept"}, "bouncer": {"left", "right"}}
 """Fields that are not plain integers; their verifier checks their shape itself."""
 CERTIFICATE_METHODS = tuple(_VERIFIERS)

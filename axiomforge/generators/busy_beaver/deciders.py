@@ -23,6 +23,7 @@ class DeciderLimits:
     backward_frontier: int = 500
     cps_radius: int = 4  # 0 turns the n-gram CPS decider off
     far_states: int = 0  # largest DFA of the finite automata reduction; 0 turns it off
+    bouncer_steps: int = 0  # simulation steps the bouncer decider looks at; 0 turns it off
 
 
 def decide_halts(machine: Machine, limit: int) -> Certificate | None:
@@ -204,13 +205,15 @@ def decide(machine: Machine, limits: DeciderLimits = DeciderLimits()) -> Certifi
 
 def decide_nonhalting(machine: Machine, limits: DeciderLimits = DeciderLimits()) -> Certificate | None:
     """Cheapest first: translated cyclers are the most common non-halting class; the finite
-    automata reduction, the most expensive, only sees what the others left."""
+    automata reduction, the most expensive, and then the bouncer decider only see what the
+    others left."""
     return (
         decide_translated_cycler(machine, limits.translated_steps)
         or decide_cycler(machine, limits.cycler_steps)
         or decide_backward(machine, limits.backward_depth, limits.backward_frontier)
         or (decide_ngram_cps(machine, limits.cps_radius) if limits.cps_radius else None)
         or (decide_far(machine, limits.far_states) if limits.far_states else None)
+        or (decide_bouncer(machine, limits.bouncer_steps) if limits.bouncer_steps else None)
     )
 
 
@@ -382,3 +385,120 @@ def _far_closure(
 
 def _bits(mask: int, width: int) -> str:
     return "".join("1" if mask >> k & 1 else "0" for k in range(width))
+
+
+def decide_bouncer(machine: Machine, steps: int = 10_000, max_growth: int = 24, max_tries: int = 100,
+                   max_period: int = 4) -> Certificate | None:
+    """Bouncers: the tape, seen each time a sweep first extends it on one side in one state,
+    grows by the same words at the same places. Three such snapshots a, b, c (b and c longer by
+    the same amount) are aligned: b is a with some of its words repeated once more (found by a
+    small search), which gives a formula F with F(1) = a, F(2) = b; it must give F(3) = c, and
+    then the verifier's symbolic run decides. The first formula that verifies is returned."""
+    from axiomforge.generators.busy_beaver.certificates import (
+        bouncer_instance,
+        bouncer_normal,
+        bouncer_shorter,
+        bouncer_step_to,
+        bouncer_text,
+        verify,
+    )
+
+    tape: dict[int, int] = {}
+    state, head, lo, hi, last_side = 0, 0, 0, 0, 0
+    snaps: dict[tuple[int, int], list[tuple[int, tuple[int, ...], tuple[int, ...]]]] = {}
+    table = machine.table
+    for t in range(1, steps + 1):
+        symbol = tape.get(head, 0)
+        tr = table[state][symbol]
+        if tr is None or tr.next_state == HALT:
+            return None
+        if tr.write:
+            tape[head] = tr.write
+        elif symbol:
+            del tape[head]
+        head += tr.move
+        state = tr.next_state
+        side = 1 if head > hi else -1 if head < lo else 0
+        if not side:
+            continue
+        lo, hi = min(lo, head), max(hi, head)
+        if side != last_side:
+            cells = [tape.get(p, 0) for p in range(lo, hi + 1)]
+            snaps.setdefault((side, state), []).append((t, tuple(cells[: head - lo]), tuple(cells[head - lo :])))
+        last_side = side
+    tries = 0
+    for period in range(1, max_period + 1):
+        for key in sorted(snaps, key=lambda k: snaps[k][0][0]):
+            seq = snaps[key]
+            for k in range(len(seq) - 2 * period):
+                (t0, la, ra), (_, lb, rb), (_, lc, rc) = seq[k], seq[k + period], seq[k + 2 * period]
+                grow = len(lb) + len(rb) - len(la) - len(ra)
+                if not 0 < grow <= max_growth or len(lc) + len(rc) - len(lb) - len(rb) != grow:
+                    continue
+                tries += 1
+                if tries > max_tries:
+                    return None
+                for left in _repeats(la, lb):
+                    for right in _repeats(ra, rb):
+                        if bouncer_instance(left, 3) != lc or bouncer_instance(right, 3) != rc:
+                            continue
+                        if not any(rep for _, rep in left + right):
+                            continue
+                        left, right = bouncer_normal(left, -1), bouncer_normal(right, 1)
+                        if bouncer_step_to(machine, key[1], left, right):
+                            continue  # cheap symbolic check first
+                        start = _first_time(machine, key[1], left, right, t0)
+                        # drop a copy of each repeated word while the shorter formula holds earlier and works
+                        while (start is not None and (shorter := bouncer_shorter(left, right))
+                               and not bouncer_step_to(machine, key[1], *shorter)):
+                            left2, right2 = bouncer_normal(shorter[0], -1), bouncer_normal(shorter[1], 1)
+                            start2 = _first_time(machine, key[1], left2, right2, start)
+                            if start2 is None:
+                                break
+                            left, right, start = left2, right2, start2
+                        if start is None:
+                            continue
+                        cert = {"method": "bouncer", "start": start, "state": key[1],
+                                "left": bouncer_text(left), "right": bouncer_text(right)}
+                        if verify(machine, cert)[0]:
+                            return cert
+    return None
+
+
+def _repeats(a: tuple[int, ...], b: tuple[int, ...], limit: int = 8) -> list[list[tuple[tuple[int, ...], bool]]]:
+    """Ways to write b as a with some of its words repeated once more, each repeated word right
+    where a mismatch (or the end) forces it: as segments of a, repeaters marked (at most `limit`)."""
+    out: list[list[tuple[tuple[int, ...], bool]]] = []
+
+    def walk(i: int, j: int, segs: list[tuple[tuple[int, ...], bool]], fixed_from: int) -> None:
+        if len(out) >= limit:
+            return
+        while i < len(a) and j < len(b) and a[i] == b[j]:
+            i, j = i + 1, j + 1
+        if i == len(a) and j == len(b):
+            out.append(segs + [(a[fixed_from:i], False)])
+            return
+        for ell in range(1, min(i - fixed_from, len(b) - j) + 1):
+            if b[j : j + ell] == a[i - ell : i]:
+                walk(i, j + ell, segs + [(a[fixed_from : i - ell], False), (a[i - ell : i], True)], i)
+
+    if len(b) >= len(a):
+        walk(0, 0, [], 0)
+    return out
+
+
+def _first_time(machine: Machine, state: int, left: list[tuple[tuple[int, ...], bool]],
+                right: list[tuple[tuple[int, ...], bool]], limit: int) -> int | None:
+    """The first step up to `limit` whose configuration is the formula at n = 1 (up to
+    translation), or None."""
+    from axiomforge.generators.busy_beaver.certificates import bouncer_instance
+
+    lw, rw = bouncer_instance(left, 1), bouncer_instance(right, 1)
+    want = (state, tuple((i - len(lw), x) for i, x in enumerate(lw) if x) + tuple((i, x) for i, x in enumerate(rw) if x))
+    tape: dict[int, int] = {}
+    s, head = 0, 0
+    for t in range(limit + 1):
+        if s == state and len(tape) == len(want[1]) and (s, tuple((p - head, x) for p, x in sorted(tape.items()))) == want:
+            return t
+        s, head = step_config(machine, tape, s, head)
+    return None

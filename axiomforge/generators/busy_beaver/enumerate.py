@@ -57,9 +57,10 @@ class EnumerationReport:
 def default_limits(n_states: int) -> tuple[int, DeciderLimits]:
     """(TNF simulation steps, decider limits) that settle everything we can for n states."""
     if n_states <= 3:
-        return 200, DeciderLimits(cycler_steps=200, translated_steps=200, backward_depth=20, far_states=4)
+        return 200, DeciderLimits(cycler_steps=200, translated_steps=200, backward_depth=20, far_states=4,
+                                  bouncer_steps=10_000)
     return 120, DeciderLimits(cycler_steps=300, translated_steps=400, backward_depth=12, backward_frontier=200,
-                              far_states=4)
+                              far_states=4, bouncer_steps=10_000)
 
 
 def enumerate_tnf(

@@ -18,7 +18,8 @@ from axiomforge.generators.busy_beaver.deciders import DeciderLimits, decide_non
 from axiomforge.generators.busy_beaver.enumerate import enumerate_tnf
 from axiomforge.generators.busy_beaver.machine import HALT, LEFT, RIGHT, Machine, Transition, blank_machine
 
-DESCENT_LIMITS = DeciderLimits(cycler_steps=400, translated_steps=600, backward_depth=20, far_states=3)
+DESCENT_LIMITS = DeciderLimits(cycler_steps=400, translated_steps=600, backward_depth=20, far_states=3,
+                               bouncer_steps=3_000)
 
 
 @dataclass(frozen=True)

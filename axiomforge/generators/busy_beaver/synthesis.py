@@ -10,8 +10,8 @@ a set share a machine.
 
 Difficulty (the rule): let T be the largest step count the statement mentions (for `never_halts`,
 start + period of the cycle). easy: T <= 30 and at most 3 states; hard: T > 500, or 5+ states, or a
-translated cycler with T > 100, or backward reasoning, an n-gram closed position set or a finite
-automata reduction (all need an invariant over all configurations); medium otherwise.
+translated cycler with T > 100, or backward reasoning, an n-gram closed position set, a finite
+automata reduction or a bouncer (all need an invariant over all configurations); medium otherwise.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from axiomforge.generators.busy_beaver.canonical import canonical_text
 from axiomforge.generators.busy_beaver.records import build_record
 from axiomforge.generators.busy_beaver.sources import CertifiedMachine, enumerated_machines, random_descent
 
-NONHALTING_CLASSES = ("cycler", "translated_cycler", "backward_reasoning", "ngram_cps", "finite_automata_reduction")
+NONHALTING_CLASSES = ("cycler", "translated_cycler", "backward_reasoning", "ngram_cps", "finite_automata_reduction",
+                      "bouncer")
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def difficulty(claim: C.Claim, cm: CertifiedMachine) -> str:
     states = claim.machine.n_states
     if claim.template == "never_halts" and claim.holds:
         method = cert["method"]
-        if method in ("backward_reasoning", "ngram_cps", "finite_automata_reduction"):
+        if method in ("backward_reasoning", "ngram_cps", "finite_automata_reduction", "bouncer"):
             return "hard"
         size = cert["start"] + cert["period"]
         if method == "translated_cycler" and size > 100:
