@@ -122,3 +122,14 @@ def test_deciders_on_known_machines() -> None:
 def test_backward_reasoning_refuses_a_machine_that_halts() -> None:
     m = parse_machine("1RB1LB_1LA1RZ")
     assert not verify(m, {"method": "backward_reasoning", "depth": 5})[0]
+
+
+def test_halting_replay_limit_is_the_callers_choice() -> None:
+    from axiomforge.generators.busy_beaver.certificates import verify as verify_cert
+    from axiomforge.generators.busy_beaver.machine import parse_machine as parse
+
+    champion = parse("1RB1LB_1LA1RZ")  # S(2) = 6, 4 ones
+    cert = {"method": "halts", "steps": 6, "ones": 4}
+    assert verify_cert(champion, cert, max_halt_steps=6) == (True, "")
+    ok, why = verify_cert(champion, cert, max_halt_steps=5)
+    assert not ok and "replay limit" in why

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from axiomforge.errors import UserError
-from axiomforge.generators.busy_beaver.certificates import verify
+from axiomforge.generators.busy_beaver.certificates import MAX_VERIFY_STEPS, verify
 from axiomforge.generators.busy_beaver.deciders import DeciderLimits, decide
 from axiomforge.generators.busy_beaver.fast import simulate_fast
 from axiomforge.generators.busy_beaver.machine import parse_machine
@@ -52,7 +52,7 @@ def decide_machine(text: str, halt_steps: int) -> dict[str, Any]:
     if cert is None:
         return {"machine": machine.text(), "verdict": "undecided", "certificate": None, "verified": False,
                 "reason": "no decider settled it within its limits"}
-    ok, why = verify(machine, cert)
+    ok, why = verify(machine, cert, max_halt_steps=max(halt_steps, MAX_VERIFY_STEPS))
     verdict = "halts" if cert["method"] == "halts" else "never halts"
     return {"machine": machine.text(), "verdict": verdict, "certificate": cert, "verified": ok, "reason": why}
 
