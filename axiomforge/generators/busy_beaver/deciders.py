@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from axiomforge.generators.busy_beaver.certificates import FAR_MAX_DFA_TABLES, Certificate, _translated_holds
+from axiomforge.generators.busy_beaver.certificates import (
+    FAR_MAX_DFA_TABLES,
+    Certificate,
+    _translated_holds,
+    bouncer_instance,
+    bouncer_normal,
+    bouncer_shorter,
+    bouncer_step_to,
+    bouncer_text,
+    verify,
+)
 from axiomforge.generators.busy_beaver.machine import HALT, LEFT, RIGHT, Machine
 from axiomforge.generators.busy_beaver.reference import step_config
 
@@ -97,7 +107,7 @@ def decide_translated_cycler(machine: Machine, limit: int) -> Certificate | None
     lo = hi = 0
     records: dict[tuple[int, int], list[tuple[int, dict[int, int]]]] = {}  # (direction, state) -> (time, tape)
     table = machine.table
-    for t in range(1, limit + 1):
+    for t in range(1, limit + 1):  # step_config inlined: this loop runs for most enumerated machines
         symbol = tape.get(head, 0)
         tr = table[state][symbol]
         if tr is None or tr.next_state == HALT:
@@ -394,30 +404,14 @@ def decide_bouncer(machine: Machine, steps: int = 10_000, max_growth: int = 24, 
     the same amount) are aligned: b is a with some of its words repeated once more (found by a
     small search), which gives a formula F with F(1) = a, F(2) = b; it must give F(3) = c, and
     then the verifier's symbolic run decides. The first formula that verifies is returned."""
-    from axiomforge.generators.busy_beaver.certificates import (
-        bouncer_instance,
-        bouncer_normal,
-        bouncer_shorter,
-        bouncer_step_to,
-        bouncer_text,
-        verify,
-    )
 
     tape: dict[int, int] = {}
     state, head, lo, hi, last_side = 0, 0, 0, 0, 0
     snaps: dict[tuple[int, int], list[tuple[int, tuple[int, ...], tuple[int, ...]]]] = {}
-    table = machine.table
     for t in range(1, steps + 1):
-        symbol = tape.get(head, 0)
-        tr = table[state][symbol]
-        if tr is None or tr.next_state == HALT:
+        state, head = step_config(machine, tape, state, head)
+        if state == HALT:
             return None
-        if tr.write:
-            tape[head] = tr.write
-        elif symbol:
-            del tape[head]
-        head += tr.move
-        state = tr.next_state
         side = 1 if head > hi else -1 if head < lo else 0
         if not side:
             continue
@@ -491,8 +485,6 @@ def _first_time(machine: Machine, state: int, left: list[tuple[tuple[int, ...], 
                 right: list[tuple[tuple[int, ...], bool]], limit: int) -> int | None:
     """The first step up to `limit` whose configuration is the formula at n = 1 (up to
     translation), or None."""
-    from axiomforge.generators.busy_beaver.certificates import bouncer_instance
-
     lw, rw = bouncer_instance(left, 1), bouncer_instance(right, 1)
     want = (state, tuple((i - len(lw), x) for i, x in enumerate(lw) if x) + tuple((i, x) for i, x in enumerate(rw) if x))
     tape: dict[int, int] = {}
