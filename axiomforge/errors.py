@@ -8,7 +8,11 @@ so errors are types that carry their location.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -65,3 +69,93 @@ def caret_excerpt(text: str, line: int, column: int) -> str:
 
 
 _EXCERPT_WIDTH = 100
+
+
+# Reading user files -------------------------------------------------------------------------
+# One layer for every text format (task JSONL, proofs.json, GL signatures, RASP and MPL sources):
+# bytes that are not UTF-8 and JSON that is not plain data become a located `UserError` here,
+# before any engine sees the text.
+
+MAX_JSON_DEPTH = 200
+"""Deepest nesting of arrays and objects accepted in a user's JSON (docs/limits.md).
+
+Real documents nest a few dozen levels (a formula inside a step inside a theorem); the readers
+walk them recursively, so a document 500 levels deep is refused up front, with its position,
+instead of exhausting Python's stack halfway through a check."""
+
+
+def decode_utf8(data: bytes, file: str) -> str:
+    """`data` as text, or a `UserError` at the line and column of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+        raise UserError(f"not UTF-8 text (byte 0x{data[err.start]:02x})", SourceLocation(file, line, column)) from None
+
+
+def read_user_text(path: str | os.PathLike[str]) -> str:
+    """A user's text file decoded as UTF-8; a directory, a missing file or bad bytes are a `UserError`."""
+    name = os.fspath(path)
+    if os.path.isdir(name):
+        raise UserError("is a directory, expected a file", SourceLocation(name))
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        raise UserError(f"cannot read: {err.strerror or err}", SourceLocation(name)) from None
+    return decode_utf8(data, name)
+
+
+def parse_user_json(text: str, file: str, first_line: int = 1, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """`text` parsed as JSON data, or a located `UserError`.
+
+    Refused: syntax errors, NaN and ±Infinity (not JSON, and never a meaningful value in our
+    formats), and nesting deeper than `max_depth`. `first_line` is the file line `text` starts
+    on (a JSONL line)."""
+
+    def fail(message: str, line: int, column: int) -> UserError:
+        return UserError(message, SourceLocation(file, first_line + line - 1, column), caret_excerpt(text, line, column))
+
+    def no_constant(name: str) -> Any:
+        raise ValueError(name)
+
+    deep = _too_deep_at(text, max_depth)
+    if deep is not None:
+        line, column = _line_column(text, deep)
+        raise fail(f"JSON nested deeper than {max_depth} levels", line, column)
+    try:
+        return json.loads(text, parse_constant=no_constant)
+    except json.JSONDecodeError as err:
+        raise fail(f"not valid JSON: {err.msg}", err.lineno, err.colno) from None
+    except ValueError as err:  # from no_constant: NaN, Infinity, -Infinity
+        offset = max(text.find(str(err)), 0)
+        line, column = _line_column(text, offset)
+        raise fail(f"{err} is not a JSON number", line, column) from None
+
+
+def _too_deep_at(text: str, max_depth: int) -> int | None:
+    """The offset where `text` first opens a bracket beyond `max_depth` (strings skipped), or None.
+
+    A cheap upper bound first (brackets counted anywhere): most documents never get near the limit."""
+    if text.count("[") + text.count("{") <= max_depth:
+        return None
+    depth = 0
+    for match in _BRACKET_OR_STRING.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > max_depth:
+                return match.start()
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+_BRACKET_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)

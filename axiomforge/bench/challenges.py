@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from axiomforge.errors import SourceLocation, UserError, caret_excerpt
+from axiomforge.errors import SourceLocation, UserError, caret_excerpt, parse_user_json, read_user_text
 from axiomforge.lean.source import blank_comments_and_strings, find_theorem, last_sorry_offset
 
 
@@ -122,17 +122,15 @@ def load_challenges(paths: Path | Sequence[Path]) -> list[Challenge]:
 
 
 def _load_into(file: Path, challenges: dict[str, Challenge]) -> None:
-    text = file.read_text(encoding="utf-8")
+    text = read_user_text(file)  # bytes that are not UTF-8: an error at their line and column
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         where = SourceLocation(str(file), number, 1)
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise ChallengeFormatError(
-                f"not valid JSON: {err.msg}", SourceLocation(str(file), number, err.colno), caret_excerpt(line, 1, err.colno)
-            ) from None
+        try:  # NaN, Infinity and nesting past MAX_JSON_DEPTH are refused here, with their position
+            record = parse_user_json(line, str(file), first_line=number)
+        except UserError as err:
+            raise ChallengeFormatError(err.message, err.location, err.detail) from None
         challenge = parse_record(record, where)
         if challenge.id in challenges:
             raise ChallengeFormatError(f"duplicate challenge id {challenge.id}", where)

@@ -223,6 +223,7 @@ def _plot_svgs(summary: RunSummary) -> dict[str, str]:
 
     plt.rcParams["svg.hashsalt"] = "axiomforge-bench"
     plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["text.parse_math"] = False  # labels are task text: "$\\frac{$" is a label, not mathtext
     metric = "verified" if summary.lean_checked else "screened"
     eligible = set(summary.eligible)
     attempts = [a for a in summary.attempts if a.task_id in eligible]

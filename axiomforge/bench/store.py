@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from axiomforge.errors import SourceLocation, UserError
+
 SCHEMA_VERSION = 1
 STORE_NAME = "results.sqlite"
 
@@ -77,16 +79,71 @@ class AttemptRow:
     cached: bool
 
 
+class StoreError(UserError):
+    """A path that should hold a run store holds something else (a text file, a damaged database)."""
+
+
+APPLICATION_ID = 0x41584642
+"""SQLite's application_id header field for our stores ("AXFB"): how a file is known to be ours."""
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_OUR_TABLES = {"meta", "tasks", "attempts"}
+
+
+def _header_check(path: Path) -> int | None:
+    """The application_id of an SQLite file at `path`, or a `StoreError` if it is not one.
+
+    Read from the 100-byte header before SQLite opens the file, so that nothing is ever written
+    to a file that is not a database: opening a text file for writing would turn it into one."""
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    where = SourceLocation(str(path))
+    if not header:
+        raise StoreError("an empty file, not a benchmark store (delete it to start a new run)", where)
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise StoreError("not a benchmark store (not an SQLite database); refusing to touch it", where)
+    return int.from_bytes(header[68:72], "big")
+
+
 class RunStore:
-    """A run's SQLite file. Use from one thread (the runner's writer)."""
+    """A run's SQLite file. Use from one thread (the runner's writer).
+
+    An existing file is opened only once it is recognised as ours (application_id, or for stores
+    written before that field was set, our three tables) and passes SQLite's quick_check; anything
+    else is a `StoreError` and the file is left byte for byte as it was."""
 
     def __init__(self, path: Path):
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        existing = path.exists()
+        app_id = _header_check(path) if existing else None
+        if not existing:
+            path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=FULL")
-        self.conn.executescript(_SCHEMA)
+        try:
+            if existing:
+                self._recognise(app_id)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.executescript(_SCHEMA)
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except sqlite3.DatabaseError as err:
+            self.conn.close()
+            raise StoreError(f"a damaged benchmark store ({err})", SourceLocation(str(path))) from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _recognise(self, app_id: int | None) -> None:
+        where = SourceLocation(str(self.path))
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if app_id != APPLICATION_ID and not (app_id == 0 and tables >= _OUR_TABLES):
+            self.conn.close()
+            raise StoreError("an SQLite database that is not a benchmark store; refusing to touch it", where)
+        problems = [r[0] for r in self.conn.execute("PRAGMA quick_check(1)")]
+        if problems != ["ok"]:
+            self.conn.close()
+            first = next((line for p in problems for line in str(p).splitlines() if not line.startswith("***")), "")
+            raise StoreError(f"a damaged benchmark store ({first or 'quick_check failed'})", where)
 
     @classmethod
     def open_existing(cls, run_dir: Path) -> RunStore:

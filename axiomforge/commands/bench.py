@@ -6,6 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from axiomforge.commands._options import float_in, int_in, positive_seconds, seconds
+
+MAX_SAMPLES = 10_000
+"""Attempts per task (docs/limits.md): pass@k is reported for k up to 32; 10,000 is far beyond
+any useful n and keeps a run's bookkeeping (tasks x samples pairs) in memory."""
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("bench", help="benchmark provers on Lean challenge sets (pass@k)")
@@ -16,33 +22,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="challenge set directory (challenges.jsonl) or .jsonl file; repeat to combine sets")
     run.add_argument("--prover", required=True, help="symbolic | openai:MODEL | leandojo:MODEL")
     run.add_argument("--out", required=True, type=Path, help="run directory (created; resumed if it exists)")
-    run.add_argument("--samples", type=int, default=1, help="attempts per task (n of pass@k; default 1)")
+    run.add_argument("--samples", type=int_in(1, MAX_SAMPLES), default=1,
+                     help=f"attempts per task (n of pass@k; default 1, at most {MAX_SAMPLES:,})")
     run.add_argument("--track", choices=("standard", "native"), default="standard",
                      help="native also allows Lean.ofReduceBool (native_decide, bv_decide)")
     llm = run.add_argument_group("openai / leandojo prover")
     llm.add_argument("--base-url", help="OpenAI-compatible base URL (default $OPENAI_BASE_URL or api.openai.com/v1)")
     llm.add_argument("--prompt-style", default="deepseek", choices=("deepseek", "goedel", "kimina", "plain"))
-    llm.add_argument("--temperature", type=float, default=1.0)
-    llm.add_argument("--max-tokens", type=int, default=4096)
-    llm.add_argument("--concurrency", type=int, default=4, help="parallel requests (default 4)")
-    llm.add_argument("--request-timeout", type=float, default=300.0, help="seconds per request (default 300)")
-    llm.add_argument("--retries", type=int, default=5, help="retries on 429/5xx/timeouts (default 5)")
-    llm.add_argument("--backoff", type=float, default=1.0, help="first retry delay in seconds, doubling (default 1)")
-    llm.add_argument("--seed", type=int, help="sampling seed sent as seed+sample_index")
+    llm.add_argument("--temperature", type=float_in(0.0, 2.0), default=1.0, help="0 to 2 (default 1)")
+    llm.add_argument("--max-tokens", type=int_in(1, 1_000_000), default=4096, help="1 to 1,000,000 (default 4096)")
+    llm.add_argument("--concurrency", type=int_in(1, 256), default=4, help="parallel requests (default 4)")
+    llm.add_argument("--request-timeout", type=positive_seconds, default=300.0, help="seconds per request (default 300)")
+    llm.add_argument("--retries", type=int_in(0, 100), default=5, help="retries on 429/5xx/timeouts (default 5)")
+    llm.add_argument("--backoff", type=float_in(0.0, 3600.0), default=1.0, help="first retry delay in seconds, doubling (default 1)")
+    llm.add_argument("--seed", type=int_in(0, 2**63 - 1), help="sampling seed sent as seed+sample_index")
     llm.add_argument("--leandojo-repo", help="git URL of the traced repository holding the challenge files")
     llm.add_argument("--leandojo-commit", help="commit of that repository")
     llm.add_argument("--leandojo-file", help="path template of a challenge in it (default {id}.lean)")
-    llm.add_argument("--search-budget", type=int, default=64, help="best-first expansions per attempt (default 64)")
+    llm.add_argument("--search-budget", type=int_in(1, 1_000_000), default=64, help="best-first expansions per attempt (default 64)")
     sym = run.add_argument_group("symbolic prover")
     sym.add_argument("--symbolic-source", default="certificate", choices=("certificate", "reference"),
                      help="certificate: generators' proof_from_certificate; reference: the records' reference proofs")
-    sym.add_argument("--attempt-delay", type=float, default=0.0, help="seconds to wait per attempt (testing resumes)")
+    sym.add_argument("--attempt-delay", type=seconds, default=0.0, help="seconds to wait per attempt (testing resumes)")
     lean = run.add_argument_group("Lean checking")
     lean.add_argument("--no-lean", action="store_true", help="do not check with Lean even if a toolchain is found")
     lean.add_argument("--lean-project", type=Path, help="Lake project to check in (runs `lake env lean`)")
-    lean.add_argument("--lean-timeout", type=float, default=120.0, help="seconds per proof (default 120)")
-    lean.add_argument("--lean-memory", type=int, default=8192, help="MiB of address space per proof (default 8192)")
-    lean.add_argument("--lean-workers", type=int, default=2, help="parallel Lean processes (default 2)")
+    lean.add_argument("--lean-timeout", type=positive_seconds, default=120.0, help="seconds per proof (default 120)")
+    lean.add_argument("--lean-memory", type=int_in(64, 1_048_576), default=8192, help="MiB of address space per proof (default 8192)")
+    lean.add_argument("--lean-workers", type=int_in(1, 256), default=2, help="parallel Lean processes (default 2)")
     lean.add_argument("--no-cache", action="store_true", help="do not use the Lean verdict cache")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(run=run_command)

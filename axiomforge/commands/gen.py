@@ -6,6 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from axiomforge.commands._options import int_in
+
+MAX_COUNT = 100_000
+"""Challenges per set (docs/limits.md), refused before generation starts: a set is held in memory
+while it is written, and 100,000 is 100x the largest set the benchmarks use."""
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("gen", help="generate Lean 4 + Markdown challenge sets (bb, mba)")
@@ -39,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _common(parser: argparse.ArgumentParser, default_out: str) -> None:
-    parser.add_argument("--count", type=int, default=100, help="number of challenges (default 100)")
+    parser.add_argument("--count", type=int_in(1, MAX_COUNT), default=100,
+                        help=f"number of challenges (default 100, at most {MAX_COUNT:,})")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--out", default=default_out, help=f"output directory (default {default_out})")
 
