@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from axiomforge.errors import SourceLocation
+from axiomforge.errors import SourceLocation, parse_user_json, read_user_text
 from axiomforge.logic.errors import MPLSyntaxError, MPLTypeError
 from axiomforge.logic.ir import (
     App,
@@ -92,10 +92,13 @@ class _Sig:
     induction: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any] | None) -> _Sig:
+    def from_config(cls, config: Mapping[str, Any] | None, where: str = "<signature>") -> _Sig:
         merged = dict(DEFAULT_GL_SIGNATURE)
-        if config:
+        if config is not None:
+            if not isinstance(config, Mapping):
+                raise _signature_error("a signature must be a JSON object", where)
             merged.update(config)
+        validate_signature(merged, where)
         sorts = [str(s) for s in merged.get("sorts", ["N"])]
         default_sort = str(merged.get("default_sort", sorts[0] if sorts else "N"))
         functions: dict[str, FunctionDecl] = {}
@@ -112,6 +115,98 @@ class _Sig:
         induction = {str(k): [str(c) for c in v] for k, v in dict(merged.get("induction", {})).items()}
         return cls(str(merged.get("name", "gl")), sorts, default_sort, functions, dict(merged.get("terms", {})),
                    relations, induction)
+
+
+def _signature_error(message: str, where: str) -> MPLTypeError:
+    return MPLTypeError(f"bad signature: {message}", SourceLocation(where))
+
+
+def validate_signature(sig: Mapping[str, Any], where: str) -> None:
+    """Refuse a signature (a `.sig.json`, after defaults are merged in) that is not shaped as
+    docs/mpl.md describes, naming the offending key; `_Sig.from_config` may then read it blindly.
+
+    Unknown top-level keys are ignored (GL's configs carry more than we read)."""
+
+    def fail(path: str, message: str) -> MPLTypeError:
+        return _signature_error(f"{path}: {message}", where)
+
+    def is_str(value: Any) -> bool:
+        return isinstance(value, str) and value != ""
+
+    def string_list(value: Any, path: str) -> list[str]:
+        if not isinstance(value, list) or not all(is_str(v) for v in value):
+            raise fail(path, "must be a list of non-empty strings")
+        return value
+
+    def obj(value: Any, path: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise fail(path, f"must be a JSON object, got {_json_kind(value)}")
+        return value
+
+    if not is_str(sig.get("name")):
+        raise fail('"name"', "must be a non-empty string")
+    sorts = string_list(sig.get("sorts"), '"sorts"')
+    if not sorts:
+        raise fail('"sorts"', "must name at least one sort")
+    if "default_sort" in sig and sig["default_sort"] not in sorts:
+        raise fail('"default_sort"', "must be one of the declared sorts")
+
+    def sort_list(value: Any, path: str) -> None:
+        for sort in string_list(value, path):
+            if sort not in sorts:
+                raise fail(path, f"sort {sort} is not declared in \"sorts\"")
+
+    for symbol, spec in obj(sig.get("functions", {}), '"functions"').items():
+        path = f'"functions"."{symbol}"'
+        spec = obj(spec, path)
+        if not is_str(spec.get("name")):
+            raise fail(path, 'needs "name", a non-empty string')
+        sort_list(spec.get("args", []), f'{path}."args"')
+        if "result" in spec:
+            sort_list([spec["result"]], f'{path}."result"')
+        for key in ("infix", "notation"):
+            if spec.get(key) is not None and not is_str(spec[key]):
+                raise fail(f'{path}."{key}"', "must be a non-empty string")
+        precedence = spec.get("precedence")
+        if precedence is not None and (not isinstance(precedence, int) or isinstance(precedence, bool)
+                                       or not 0 <= precedence <= 100):
+            raise fail(f'{path}."precedence"', "must be an integer from 0 to 100")
+        if spec.get("assoc", "left") not in ("left", "right", "none"):
+            raise fail(f'{path}."assoc"', 'must be "left", "right" or "none"')
+    for name, spec in obj(sig.get("relations", {}), '"relations"').items():
+        path = f'"relations"."{name}"'
+        spec = obj(spec, path)
+        if "name" in spec and not is_str(spec["name"]):
+            raise fail(f'{path}."name"', "must be a non-empty string")
+        sort_list(spec.get("args", []), f'{path}."args"')
+        if spec.get("infix") is not None and not is_str(spec["infix"]):
+            raise fail(f'{path}."infix"', "must be a non-empty string")
+
+    def term_spec(value: Any, path: str, depth: int = 0) -> None:
+        if is_str(value):
+            return
+        if depth > 32 or not isinstance(value, list) or not value or not is_str(value[0]):
+            raise fail(path, "must be a symbol or a list [symbol, argument, ...] at most 32 deep")
+        for i, arg in enumerate(value[1:], start=1):
+            term_spec(arg, f"{path}[{i}]", depth + 1)
+
+    for name, spec in obj(sig.get("terms", {}), '"terms"').items():
+        term_spec(spec, f'"terms"."{name}"')
+    for sort, constructors in obj(sig.get("induction", {}), '"induction"').items():
+        string_list(constructors, f'"induction"."{sort}"')
+
+
+def _json_kind(value: Any) -> str:
+    """A value's JSON type name, for messages (never a Python repr)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object"
 
 
 # ---------------------------------------------------------------- stage 1: text -> GL syntax tree
@@ -679,10 +774,11 @@ def _top_level_parts(expr: _GLExpr) -> list[_GLExpr]:
 
 
 
-def read_gl_text(text: str, filename: str = "<input>", sorts_config: Mapping[str, Any] | None = None) -> Theory:
+def read_gl_text(text: str, filename: str = "<input>", sorts_config: Mapping[str, Any] | None = None,
+                 signature_file: str | None = None) -> Theory:
     """Read GL prefix formulas into a Theory; each top-level expression (or conjunct of a
     top-level conjunction) becomes an axiom, named by its `NAME:` prefix or `gl_<n>`."""
-    sig = _Sig.from_config(sorts_config)
+    sig = _Sig.from_config(sorts_config, signature_file or "<signature>")
     parser = _GLParser(text, filename)
     items = parser.items()
     translator = _Translator(sig, parser)
@@ -732,18 +828,12 @@ def read_gl_text(text: str, filename: str = "<input>", sorts_config: Mapping[str
 
 def read_gl_file(path: str | Path, sorts_config: Mapping[str, Any] | None = None) -> Theory:
     """Read a GL file; a JSON signature next to it (`<name>.sig.json`) is used when no config is given."""
-    import json
-
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise MPLSyntaxError(f"not UTF-8 text: {err.reason} at byte {err.start}", SourceLocation(str(path))) from None
+    text = read_user_text(path)  # bytes that are not UTF-8: an error at their line and column
+    signature_file = None
     if sorts_config is None:
         side = path.with_suffix(".sig.json")
-        if side.exists():
-            try:
-                sorts_config = json.loads(side.read_text(encoding="utf-8"))
-            except (ValueError, UnicodeDecodeError) as err:
-                raise MPLSyntaxError(f"bad signature file: {err}", SourceLocation(str(side))) from None
-    return read_gl_text(text, str(path), sorts_config)
+        if side.exists():  # UTF-8, plain JSON (no NaN), nesting bounded; its shape: validate_signature
+            sorts_config = parse_user_json(read_user_text(side), str(side))
+            signature_file = str(side)
+    return read_gl_text(text, str(path), sorts_config, signature_file)
