@@ -75,6 +75,10 @@ def validate_document(doc: Any, file: str) -> None:
         if not isinstance(value, str) or not value:
             raise fail(path, f"must be a non-empty string, got {_kind(value)}")
 
+    def text(value: Any, path: str) -> None:
+        if not isinstance(value, str):
+            raise fail(path, f"must be a string, got {_kind(value)}")
+
     def names(value: Any, path: str) -> None:
         for i, item in enumerate(items(value, path)):
             name(item, f"{path}[{i}]")
@@ -126,8 +130,7 @@ def validate_document(doc: Any, file: str) -> None:
 
     theory = obj(doc.get("theory"), "theory")
     for key in ("name", "source", "source_sha256"):
-        optional(theory, key, lambda v, p: isinstance(v, str) or _raise(fail(p, f"must be a string, got {_kind(v)}")),
-                 "theory")  # fmt: skip
+        optional(theory, key, text, "theory")
     names(theory.get("sorts", []), "theory.sorts")
     for i, fn in enumerate(items(theory.get("functions", []), "theory.functions")):
         signature_entry(fn, f"theory.functions[{i}]", needs_result=True)
@@ -151,8 +154,7 @@ def validate_document(doc: Any, file: str) -> None:
         thm = obj(thm, path)
         name(thm.get("name"), f"{path}.name")
         formula(thm.get("statement"), f"{path}.statement")
-        optional(thm, "method", lambda v, p: isinstance(v, str) or _raise(fail(p, f"must be a string, got {_kind(v)}")),
-                 path)  # fmt: skip
+        optional(thm, "method", text, path)
         optional(thm, "cites", names, path)
         seconds = thm.get("seconds")
         if seconds is not None and (not isinstance(seconds, (int, float)) or isinstance(seconds, bool)):
@@ -200,10 +202,6 @@ def _validate_step(step: dict[str, Any], path: str, fail: Any, formula: Any, ter
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _raise(err: Exception) -> None:
-    raise err
 
 
 def _kind(value: Any) -> str:
