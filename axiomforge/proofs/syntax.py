@@ -10,7 +10,7 @@ formulas are read into plain tuples, which are hashable and compared structurall
 
 A variable is identified by its name and sort. Formulas are compared up to renaming of bound
 variables (`alpha_eq`), by comparing their `canonical` forms in which each bound variable is
-replaced by its binding depth.
+replaced by the number of quantifiers around its binder.
 """
 
 from __future__ import annotations
@@ -167,8 +167,13 @@ def _canon_term(term: Term, bound: Mapping[VarKey, int]) -> Term:
     return ("f", term[1], tuple(_canon_term(a, bound) for a in term[2]))
 
 
-def canonical(formula: Formula, bound: Mapping[VarKey, int] | None = None) -> Formula:
-    """The formula with each bound variable replaced by ('b', depth, sort): equal iff alpha-equal."""
+def canonical(formula: Formula, bound: Mapping[VarKey, int] | None = None, depth: int = 0) -> Formula:
+    """The formula with each bound variable replaced by ('b', level, sort): equal iff alpha-equal.
+
+    `level` is the number of quantifiers enclosing the binder (a de Bruijn level), counted with
+    `depth`, never with the size of `bound`: a quantifier that re-binds a name already bound
+    must get a new number, or `∀a ∀a ∀b. a = b` and `∀a ∀a ∀b. b = b` would look alike.
+    """
     bound = bound or {}
     op = formula[0]
     if op == "=":
@@ -178,12 +183,12 @@ def canonical(formula: Formula, bound: Mapping[VarKey, int] | None = None) -> Fo
     if op in ("true", "false"):
         return formula
     if op == "not":
-        return ("not", canonical(formula[1], bound))
+        return ("not", canonical(formula[1], bound, depth))
     if op in BINARY_OPS:
-        return (op, canonical(formula[1], bound), canonical(formula[2], bound))
+        return (op, canonical(formula[1], bound, depth), canonical(formula[2], bound, depth))
     var = formula[1]
-    inner = {**bound, var: len(bound)}
-    return (op, var[1], canonical(formula[2], inner))
+    inner = {**bound, var: depth}
+    return (op, var[1], canonical(formula[2], inner, depth + 1))
 
 
 def alpha_eq(a: Formula, b: Formula) -> bool:
