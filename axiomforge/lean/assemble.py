@@ -19,19 +19,40 @@ from axiomforge.lean.source import (
     tokens,
 )
 
-_FENCE = re.compile(r"^```[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<body>.*?)^```[ \t]*$", re.S | re.M)
+_OPENING_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[^\s`{]*)[^`]*$")
+
+
+def _fenced_blocks(text: str) -> list[tuple[str, str]]:
+    """(language, body) of every fenced code block, CommonMark style.
+
+    A fence is three or more backticks (or tildes); the block ends at a line holding only the same
+    character repeated at least as often, so a ```` four-backtick block may contain ``` lines.
+    CRLF line ends are read as LF. An unclosed final fence (answers cut by max_tokens) runs to the end.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[tuple[str, str]] = []
+    i = 0
+    while i < len(lines):
+        opening = _OPENING_FENCE.match(lines[i])
+        if opening is None:
+            i += 1
+            continue
+        fence = opening.group("fence")
+        closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        body: list[str] = []
+        i += 1
+        while i < len(lines) and not closing.match(lines[i]):
+            body.append(lines[i])
+            i += 1
+        closed = i < len(lines)
+        blocks.append((opening.group("lang").lower(), "\n".join(body) + ("\n" if closed else "")))
+        i += 1
+    return blocks
 
 
 def extract_last_lean_block(text: str) -> str | None:
-    """The last fenced ```lean / ```lean4 block of a model answer; else the last fenced block.
-
-    An unclosed final fence (answers cut by max_tokens) counts as a block running to the end.
-    """
-    blocks = [(m.group("lang").lower(), m.group("body")) for m in _FENCE.finditer(text)]
-    tail = text[max((m.end() for m in _FENCE.finditer(text)), default=0) :]
-    open_fence = re.search(r"^```[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<body>.*)\Z", tail, re.S | re.M)
-    if open_fence:
-        blocks.append((open_fence.group("lang").lower(), open_fence.group("body")))
+    """The last fenced ```lean / ```lean4 block of a model answer; else the last fenced block."""
+    blocks = _fenced_blocks(text)
     lean_blocks = [body for lang, body in blocks if lang in ("lean", "lean4")]
     if lean_blocks:
         return lean_blocks[-1]

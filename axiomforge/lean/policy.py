@@ -24,15 +24,22 @@ Every rejection carries a category of the error taxonomy and a message.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from axiomforge.lean.messages import LeanMessage
 from axiomforge.lean.source import (
+    IDENT,
+    NAME_LITERAL,
+    STRING,
+    SYMBOL,
     Token,
-    blank_comments_and_strings,
+    declared_name,
     declared_names,
     find_theorem,
+    lex,
     line_column,
     tokens,
 )
@@ -75,30 +82,49 @@ class Violation:
         return f"{where}{self.message}"
 
 
-# Tokens rejected anywhere after the preamble, with the reason shown to users.
-_FORBIDDEN_TOKENS: dict[str, str] = {
+# Names rejected anywhere after the preamble, compared with every component of the name Lean reads
+# (`«sorry»`, `Lean.sorryAx`, `_root_.sorryAx` and `sorryAx.foo` all name sorryAx), with the reason
+# shown to users. Identifiers spelled like commands (`«axiom»`) are rejected too: they have no
+# place in a proof and a screen that reads them as plain names would be one lexer bug away from
+# reading them as commands.
+_FORBIDDEN_NAMES: dict[str, str] = {
     "sorry": "uses sorry",
+    "sorryAx": "uses sorryAx (a sorry)",
     "admit": "uses admit",
+    "stop": "uses stop (repeat sorry)",
+    "lcProof": "uses the compiler axiom lcProof",
+    "lcCast": "uses the compiler axiom lcCast",
+    "lcUnreachable": "uses the compiler axiom lcUnreachable",
+    "lcErased": "uses the compiler axiom lcErased",
+    "lcAny": "uses the compiler axiom lcAny",
     "axiom": "declares an axiom",
     "axioms": "declares axioms",
     "unsafe": "uses unsafe",
+    "partial": "declares a partial function (compiled code the kernel never sees)",
+    "opaque": "declares an opaque constant",
     "implemented_by": "uses implemented_by",
     "extern": "uses extern",
     "csimp": "uses a @[csimp] replacement",
     "apply?": "uses apply? (proof search suggestion, not a proof)",
     "exact?": "uses exact? (proof search suggestion, not a proof)",
     "rw?": "uses rw? (proof search suggestion, not a proof)",
+    "set_option": "uses set_option (options can switch off checks, e.g. debug.skipKernelTC)",
+    "debug": "names a debug option (e.g. debug.skipKernelTC)",
     "notation": "declares notation (changes how the statement reads)",
     "infix": "declares notation (changes how the statement reads)",
     "infixl": "declares notation (changes how the statement reads)",
     "infixr": "declares notation (changes how the statement reads)",
     "prefix": "declares notation (changes how the statement reads)",
     "postfix": "declares notation (changes how the statement reads)",
+    "binder_predicate": "declares notation (changes how the statement reads)",
     "macro": "declares a macro",
     "macro_rules": "declares macro rules",
     "syntax": "declares syntax",
     "elab": "declares an elaborator",
     "elab_rules": "declares elaborator rules",
+    "unif_hint": "declares a unification hint (changes how the statement elaborates)",
+    "simproc": "declares a simproc (runs code)",
+    "dsimproc": "declares a simproc (runs code)",
     "instance": "declares an instance (changes how the statement elaborates)",
     "default_instance": "declares a default instance",
     "variable": "declares section variables (would add hypotheses to the theorem)",
@@ -106,20 +132,40 @@ _FORBIDDEN_TOKENS: dict[str, str] = {
     "export": "exports names",
     "import": "imports a module the challenge does not",
     "initialize": "runs initialization code",
-    "builtin_initialize": "runs initialization code",
     "run_cmd": "runs code at elaboration time",
     "run_tac": "runs code at elaboration time",
     "run_elab": "runs code at elaboration time",
-    "opaque": "declares an opaque constant",
+    "run_meta": "runs code at elaboration time",
 }
-_FORBIDDEN_PREFIXES = {"debug.": "sets a debug option (e.g. debug.skipKernelTC)"}
-_NATIVE_ONLY = {
+# Component prefixes of command families (`declare_syntax_cat`, `register_simp_attr`, `builtin_initialize`...).
+_FORBIDDEN_PREFIXES: dict[str, str] = {
+    "declare_": "uses a declare_… command (extends Lean's syntax or options)",
+    "register_": "uses a register_… command (extends Lean)",
+    "builtin_": "uses a builtin_… command (runs or registers code)",
+}
+_NATIVE_ONLY: dict[str, str] = {
     "native_decide": "uses native_decide",
+    "native": "uses native evaluation (decide +native)",
     "bv_decide": "uses bv_decide (trusts Lean.ofReduceBool)",
-    "Lean.ofReduceBool": "uses Lean.ofReduceBool",
     "ofReduceBool": "uses Lean.ofReduceBool",
-    "Lean.trustCompiler": "uses Lean.trustCompiler",
+    "reduceBool": "uses Lean.reduceBool",
+    "trustCompiler": "uses Lean.trustCompiler",
 }
+# Attributes a candidate may put on its own helper declarations; everything else (instance, macro,
+# implemented_by, extern, csimp, export, init, command_elab, ...) changes how Lean reads, elaborates
+# or runs something and is rejected.
+ALLOWED_ATTRIBUTES = frozenset(
+    {"simp", "reducible", "irreducible", "semireducible", "inline", "noinline", "specialize", "grind"}
+)
+_ATTRIBUTE_MODIFIERS = frozenset({"local", "scoped"})
+# Words that end the target list of an `attribute [...] a b c` command.
+_COMMAND_WORDS = frozenset(
+    {
+        "theorem", "lemma", "def", "abbrev", "example", "structure", "inductive", "class", "instance", "opaque",
+        "axiom", "open", "section", "end", "namespace", "noncomputable", "private", "protected", "attribute",
+        "mutual", "universe", "set_option", "in",
+    }
+)
 
 
 def _violation(category: Category, message: str, text: str, offset: int) -> Violation:
@@ -129,18 +175,102 @@ def _violation(category: Category, message: str, text: str, offset: int) -> Viol
 
 def split_challenge(challenge_lean: str, theorem_name: str) -> tuple[str, str]:
     """(preamble, theorem part) of a challenge file: the text before and from `theorem NAME`."""
-    offsets = find_theorem(blank_comments_and_strings(challenge_lean), theorem_name)
+    offsets = find_theorem(challenge_lean, theorem_name)
     if not offsets:
         raise ValueError(f"challenge has no theorem {theorem_name}")
     return challenge_lean[: offsets[-1]], challenge_lean[offsets[-1] :]
 
 
-def _hash_commands(blanked: str, toks: list[Token], start: int) -> list[Token]:
-    """`#eval`, `#exit`, ... after `start` (a `#` immediately followed by an identifier)."""
+def _name_reason(tok: Token, track: Track) -> str | None:
+    """Why the identifier `tok` is forbidden, or None."""
+    for part in tok.parts:
+        if part in _FORBIDDEN_NAMES:
+            return _FORBIDDEN_NAMES[part]
+        if part in _NATIVE_ONLY and track is not Track.NATIVE:
+            return f"{_NATIVE_ONLY[part]}, allowed only in the native track"
+        for prefix, reason in _FORBIDDEN_PREFIXES.items():
+            if part.startswith(prefix):
+                return reason
+    return None
+
+
+def _bracketed(toks: Sequence[Token], open_at: int) -> int:
+    """Index of the `]` closing the `[` at `open_at` (len(toks) if unclosed)."""
+    depth = 0
+    for k in range(open_at, len(toks)):
+        if toks[k].kind == SYMBOL and toks[k].text == "[":
+            depth += 1
+        elif toks[k].kind == SYMBOL and toks[k].text == "]":
+            depth -= 1
+            if depth == 0:
+                return k
+    return len(toks)
+
+
+def _attribute_names(toks: Sequence[Token], open_at: int, close_at: int) -> list[Token]:
+    """The attribute name of each comma-separated entry of `[ ... ]` (after local/scoped/-)."""
+    names: list[Token] = []
+    entry_start = True
+    depth = 0
+    for tok in toks[open_at + 1 : close_at]:
+        if tok.kind == SYMBOL and tok.text in "([{⟨":
+            depth += 1
+        elif tok.kind == SYMBOL and tok.text in ")]}⟩":
+            depth -= 1
+        if depth == 0 and tok.kind == SYMBOL and tok.text == ",":
+            entry_start = True
+            continue
+        if not entry_start:
+            continue
+        if tok.kind == SYMBOL and tok.text == "-":
+            continue
+        if tok.kind == IDENT and not tok.escaped and tok.text in _ATTRIBUTE_MODIFIERS:
+            continue
+        names.append(tok)
+        entry_start = False
+    return names
+
+
+def _attribute_violations(
+    text: str, toks: Sequence[Token], start: int, challenge_names: set[str], theorem_name: str
+) -> list[Violation]:
+    """`@[...]` and `attribute [...] targets` after the preamble: allowed attributes only, and
+    never on a name the challenge declares (or on the theorem)."""
+    found: list[Violation] = []
+    for i in range(start, len(toks) - 1):
+        tok, nxt = toks[i], toks[i + 1]
+        is_at = tok.kind == SYMBOL and tok.text == "@" and nxt.kind == SYMBOL and nxt.text == "[" and nxt.offset == tok.end
+        is_command = tok.kind == IDENT and tok.is_keyword("attribute") and nxt.kind == SYMBOL and nxt.text == "["
+        if not (is_at or is_command):
+            continue
+        close = _bracketed(toks, i + 1)
+        for attr in _attribute_names(toks, i + 1, close):
+            if attr.kind != IDENT or attr.escaped or attr.name not in ALLOWED_ATTRIBUTES:
+                shown = attr.name or attr.text
+                found.append(_violation(Category.FORBIDDEN, f"uses the attribute {shown!r} (allowed: {', '.join(sorted(ALLOWED_ATTRIBUTES))})", text, attr.offset))
+        if is_command:
+            for target in toks[close + 1 :]:
+                if target.kind != IDENT or (target.is_keyword(target.text) and target.text in _COMMAND_WORDS):
+                    break
+                short = declared_name(target).split(".")[-1]
+                if short in challenge_names or declared_name(target) == theorem_name:
+                    found.append(
+                        _violation(
+                            Category.STATEMENT_CHANGED,
+                            f"changes the attributes of {target.name}, which the challenge declares",
+                            text,
+                            target.offset,
+                        )
+                    )
+    return found
+
+
+def _hash_commands(toks: Sequence[Token], start: int) -> list[Token]:
+    """`#eval`, `#exit`, `#print`, ... after `start` (a `#` immediately followed by an identifier)."""
     found = []
     for i in range(start, len(toks) - 1):
         tok, nxt = toks[i], toks[i + 1]
-        if tok.text == "#" and nxt.offset == tok.offset + 1 and nxt.text[:1].isalpha():
+        if tok.kind == SYMBOL and tok.text == "#" and nxt.offset == tok.end and nxt.kind == IDENT:
             found.append(Token("#" + nxt.text, tok.offset))
     return found
 
@@ -153,10 +283,19 @@ def screen_source(
     track: Track = Track.STANDARD,
 ) -> list[Violation]:
     """Static policy violations of a candidate file, in source order; [] when it passes."""
-    blanked = blank_comments_and_strings(candidate)
-    cand_toks = tokens(blanked)
+    lexed = lex(candidate)
+    if lexed.error is not None:
+        return [
+            _violation(
+                Category.PARSE, f"the screen cannot read this as Lean: {lexed.error.message}", candidate, lexed.error.offset
+            )
+        ]
+    challenge_lexed = lex(challenge_lean)
+    if challenge_lexed.error is not None or not find_theorem(challenge_lean, theorem_name):
+        return [Violation(Category.CHECKER_ERROR, f"the challenge itself does not lex or lacks theorem {theorem_name}")]
+    cand_toks = list(lexed.tokens)
     preamble, _ = split_challenge(challenge_lean, theorem_name)
-    pre_toks = tokens(blank_comments_and_strings(preamble))
+    pre_toks = tokens(preamble)
 
     for i, expected in enumerate(pre_toks):
         if i >= len(cand_toks) or cand_toks[i].text != expected.text:
@@ -175,46 +314,45 @@ def screen_source(
     start = len(pre_toks)
     added = cand_toks[start:]
     for tok in added:
-        if tok.text in _FORBIDDEN_TOKENS:
-            reason = _FORBIDDEN_TOKENS[tok.text]
-            reason = reason if tok.text in reason else f"{reason} ({tok.text})"
-            violations.append(_violation(Category.FORBIDDEN, reason, candidate, tok.offset))
-        elif tok.text in _NATIVE_ONLY and track is not Track.NATIVE:
+        if tok.kind in (IDENT, NAME_LITERAL):
+            reason = _name_reason(tok, track)
+            if reason is not None:
+                shown = tok.text if tok.text in reason else f" ({tok.text})"
+                message = reason if tok.text in reason else reason + shown
+                violations.append(_violation(Category.FORBIDDEN, message, candidate, tok.offset))
+        elif tok.kind == STRING and ("{" in tok.text or "}" in tok.text):
             violations.append(
                 _violation(
                     Category.FORBIDDEN,
-                    f"{_NATIVE_ONLY[tok.text]}, allowed only in the native track",
+                    "a string literal holding a brace outside a known interpolation: Lean may read code in it",
                     candidate,
                     tok.offset,
                 )
             )
-        else:
-            for prefix, message in _FORBIDDEN_PREFIXES.items():
-                if tok.text.startswith(prefix):
-                    violations.append(_violation(Category.FORBIDDEN, message, candidate, tok.offset))
-    for tok in _hash_commands(blanked, cand_toks, start):
+    for tok in _hash_commands(cand_toks, start):
         violations.append(_violation(Category.FORBIDDEN, f"uses the command {tok.text}", candidate, tok.offset))
 
-    pre_names = {t.text for t in declared_names(blank_comments_and_strings(preamble))}
-    first_added = added[0].offset if added else len(blanked)
-    for name in declared_names(blanked):
-        if name.offset >= first_added and name.text in pre_names:
+    challenge_names = {declared_name(t).split(".")[-1] for t in declared_names(preamble)}
+    violations.extend(_attribute_violations(candidate, cand_toks, start, challenge_names, theorem_name))
+    first_added = added[0].offset if added else len(candidate)
+    for name in declared_names(candidate):
+        if name.offset >= first_added and declared_name(name).split(".")[-1] in challenge_names:
             violations.append(
                 _violation(
                     Category.STATEMENT_CHANGED,
-                    f"redeclares {name.text}, which the challenge defines",
+                    f"redeclares {name.name}, which the challenge defines",
                     candidate,
                     name.offset,
                 )
             )
-    decls = [o for o in find_theorem(blanked, theorem_name) if o >= (added[0].offset if added else len(blanked))]
+    decls = [o for o in find_theorem(candidate, theorem_name) if o >= first_added]
     if len(decls) != 1:
         what = "is missing" if not decls else f"is declared {len(decls)} times"
         violations.append(
             _violation(Category.STATEMENT_CHANGED, f"theorem {theorem_name} {what}", candidate, decls[-1] if decls else 0)
         )
     else:
-        stmt = [t.text for t in tokens(blank_comments_and_strings(lean_statement))] + [":", "="]
+        stmt = [t.text for t in tokens(lean_statement)] + [":", "="]
         at = next(i for i, t in enumerate(cand_toks) if t.offset == decls[0])
         got = cand_toks[at : at + len(stmt)]
         for k, want in enumerate(stmt):
@@ -230,7 +368,7 @@ def screen_source(
                     )
                 )
                 break
-    return sorted(violations, key=lambda v: (v.line, v.column, v.category, v.message))
+    return sorted(set(violations), key=lambda v: (v.line, v.column, v.category, v.message))
 
 
 _TIMEOUT_MARKERS = ("deterministic) timeout", "maximum recursion depth", "heartbeats")
@@ -268,6 +406,14 @@ def classify_error(text: str) -> Category:
     return Category.ELABORATION
 
 
+_SORRY_WARNING = re.compile(r"declaration uses (?:'sorry'|`sorry`)")
+
+
+def is_sorry_warning(text: str) -> bool:
+    """Lean's sorry warning in either quote style: `'sorry'` (Lean < 4.19) and `` `sorry` `` (later)."""
+    return _SORRY_WARNING.search(text) is not None
+
+
 def allowed_axioms(track: Track) -> frozenset[str]:
     return STANDARD_AXIOMS | NATIVE_AXIOMS if track is Track.NATIVE else STANDARD_AXIOMS
 
@@ -286,8 +432,8 @@ def judge_lean_messages(
         first = errors[0]
         return Violation(classify_error(first.text), first.text.splitlines()[0] if first.text else "error", first.line, first.column)
     for m in messages:
-        if m.severity == "warning" and "declaration uses 'sorry'" in m.text:
-            return Violation(Category.FORBIDDEN, "declaration uses 'sorry'", m.line, m.column)
+        if m.severity == "warning" and is_sorry_warning(m.text):
+            return Violation(Category.FORBIDDEN, "declaration uses sorry", m.line, m.column)
     if axioms is None:
         return Violation(Category.CHECKER_ERROR, f"Lean did not report the axioms of {theorem_name}")
     if "sorryAx" in axioms:

@@ -168,6 +168,69 @@ def test_blanking_keeps_positions_and_handles_nesting():
     assert blank_comments_and_strings("/- unterminated sorry").strip() == ""
 
 
+def _lexed(text: str) -> list[tuple[str, str]]:
+    from axiomforge.lean.source import lex
+
+    result = lex(text)
+    assert result.error is None, result.error
+    return [(t.kind, t.name or t.text) for t in result.tokens]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('def «"» := 1', [("ident", "def"), ("ident", '"'), ("symbol", ":"), ("symbol", "="), ("number", "1")]),
+        ("«--» x", [("ident", "--"), ("ident", "x")]),
+        ("«/-» x «-/»", [("ident", "/-"), ("ident", "x"), ("ident", "-/")]),
+        ("/- a /- b -/ c -/ d", [("ident", "d")]),
+        ("/-- doc /- nested -/ -/ e", [("ident", "e")]),
+        ("x -- comment «\ny", [("ident", "x"), ("ident", "y")]),
+        ('"a\\"b" c', [("string", '"a\\"b"'), ("ident", "c")]),
+        ('"a\\\\" c', [("string", '"a\\\\"'), ("ident", "c")]),
+        ("'a' h' '\\n' '\\x41'", [("char", "'a'"), ("ident", "h'"), ("char", "'\\n'"), ("char", "'\\x41'")]),
+        ('r#"a"b"# c', [("raw_string", 'r#"a"b"#'), ("ident", "c")]),
+        ('r"\\" d', [("raw_string", 'r"\\"'), ("ident", "d")]),
+        ('s!"x{y}z{"w"}"', [("ident", "s!"), ("interpolated", '"x{'), ("ident", "y"), ("interpolated", "}z{"),
+                            ("string", '"w"'), ("interpolated", '}"')]),
+        ('s!"{ {a := 1}.a }"', [("ident", "s!"), ("interpolated", '"{'), ("symbol", "{"), ("ident", "a"), ("symbol", ":"),
+                               ("symbol", "="), ("number", "1"), ("symbol", "}"), ("symbol", "."), ("ident", "a"),
+                               ("interpolated", '}"')]),
+        ("sorryλ", [("ident", "sorry"), ("symbol", "λ")]),
+        ("αβ x₁ 𝔽", [("ident", "αβ"), ("ident", "x₁"), ("ident", "𝔽")]),
+        ("Lean.«ofReduceBool»", [("ident", "Lean.ofReduceBool")]),
+        ("«debug».skipKernelTC", [("ident", "debug.skipKernelTC")]),
+        ("h.1 2#8 0xff 1.5e3", [("ident", "h"), ("symbol", "."), ("number", "1"), ("number", "2"), ("symbol", "#"),
+                                ("number", "8"), ("number", "0xff"), ("number", "1.5e3")]),
+        ("`foo.«bar» x", [("name", "foo.bar"), ("ident", "x")]),
+        ("f(--c\n)", [("ident", "f"), ("symbol", "("), ("symbol", ")")]),
+        ("exact?  simp!", [("ident", "exact?"), ("ident", "simp!")]),
+    ],
+)
+def test_the_lexer_reads_tricky_sources_as_lean_does(source, expected):
+    assert _lexed(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("/- never closed", "unterminated comment"),
+        ('"never closed', "unterminated string"),
+        ("«never closed", "unterminated identifier"),
+        ("'ab'", "missing end of character"),
+        ('"\\q"'[:0] + '"\\q"', "escape"),
+        ("a <--b", "glued"),
+        ("a \\/- b -/", "glued"),
+        ('s!"{x"', "unterminated"),
+        ("1e", "exponent"),
+    ],
+)
+def test_the_lexer_refuses_what_it_cannot_read_safely(source, problem):
+    from axiomforge.lean.source import lex
+
+    error = lex(source).error
+    assert error is not None and problem in error.message
+
+
 def test_last_lean_block_is_extracted():
     answer = "plan...\n```lean4\nfirst\n```\ntext\n```python\nx\n```\n```lean\ntheorem a : True := trivial\n```\nbye"
     assert extract_last_lean_block(answer) == "theorem a : True := trivial\n"
@@ -259,3 +322,52 @@ def test_real_lean_accepts_and_rejects(tmp_path):
     assert not results[2].accepted and "cheat" in results[2].message
     assert not results[3].accepted and results[3].category == "forbidden_construct"
     assert screen_source(good, challenge, "double_two", statement) == []
+
+
+# -- the hostile corpus ------------------------------------------------------------------------
+
+from hostile_corpus import CORPUS, LEGIT_PROOF, Hostile, build_candidate  # noqa: E402
+from hostile_corpus import load_challenges as load_hostile_challenges  # noqa: E402
+
+HOSTILE_CHALLENGES = load_hostile_challenges()
+CORPUS_CLASSES = {
+    "lexer:guillemet", "lexer:raw-string", "lexer:char", "lexer:string", "lexer:interpolation", "lexer:comment",
+    "deny:sorry", "deny:native", "deny:set_option", "deny:syntax", "deny:attribute", "deny:command",
+    "statement", "answer",
+}
+
+
+def test_the_hostile_corpus_is_large_and_covers_every_class():
+    assert len(CORPUS) >= 80
+    assert len({e.id for e in CORPUS}) == len(CORPUS)
+    assert {e.cls for e in CORPUS} == CORPUS_CLASSES
+    assert {e.kind for e in CORPUS} == set(HOSTILE_CHALLENGES)
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=lambda e: e.id)
+def test_every_hostile_candidate_is_rejected_by_the_screen(entry: Hostile):
+    record = HOSTILE_CHALLENGES[entry.kind]
+    violations = screen(build_candidate(entry, record), record, Track(entry.track))
+    assert violations, entry.id
+    want = entry.want.replace("THM", record["theorem_name"])
+    assert any(want in v.message for v in violations), violations
+
+
+@pytest.mark.parametrize("kind", sorted(LEGIT_PROOF))
+@pytest.mark.parametrize(
+    ("mode", "text"),
+    [
+        ("tactic", "LEGIT"),
+        ("before", "theorem helper_fact : True := trivial"),
+        ("before", "@[simp] theorem helper_fact : 1 + 1 = 2 := rfl"),
+        ("after", "example : True := trivial"),
+        ("answer", "```lean4\nSTMT := by\n  LEGIT\n```"),
+        ("answer", "````lean4\r\nSTMT := by\r\n  LEGIT\r\n````\r\n"),
+    ],
+)
+def test_legitimate_candidates_built_like_the_corpus_pass(kind, mode, text):
+    """The corpus harness itself does not reject everything: the same shapes with honest text pass."""
+    record = HOSTILE_CHALLENGES[kind]
+    entry = Hostile("legit", "legit", kind, mode, text.replace("LEGIT", LEGIT_PROOF[kind]), "")
+    track = Track.NATIVE if kind == "mba_native" else Track.STANDARD
+    assert screen(build_candidate(entry, record), record, track) == []
