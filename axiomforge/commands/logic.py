@@ -132,7 +132,7 @@ def _print_summary(outcome) -> None:  # type: ignore[no-untyped-def]
     summary.add_column("value", justify="right")
     for label, value in (
         ("candidates generated", s.candidates_generated),
-        ("refuted by the finite model", s.candidates_refuted),
+        ("refuted by the finite model" if not s.model_sizes else "refuted by finite models", s.candidates_refuted),
         ("duplicates (renaming, axioms)", s.candidates_duplicate),
         ("surviving candidates", s.candidates_surviving),
         ("redundant (follow by rewriting)", s.redundant),
@@ -144,7 +144,16 @@ def _print_summary(outcome) -> None:  # type: ignore[no-untyped-def]
         ("peak memory (MiB)", f"{s.peak_memory_mib:.0f}"),
     ):
         summary.add_row(label, str(value))
+    if s.model_sizes:
+        summary.add_row("finite models of the axioms (sizes)", ", ".join(map(str, s.model_sizes)))
+    algebra = getattr(result, "algebra", None)
+    if algebra is not None:
+        summary.add_row("refuted by the complete rewrite system", str(s.refuted_by_completion))
+        state = "complete" if algebra.complete else ("saturated" if algebra.saturated else "not saturated")
+        summary.add_row("completion", f"{algebra.completion_steps} steps, {len(algebra.rules)} rules, {state}")
     console.print(summary)
+    for warning in s.warnings:
+        console.print(f"[bold yellow]warning:[/bold yellow] {escape(warning)}")
     expects = expect_report(result)
     if expects:
         found = sum(1 for e in expects if e["found"])

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from axiomforge.logic.algebra import AlgebraConfig, AlgebraOutcome
 from axiomforge.logic.conjecture import (
     Candidate,
     ConjectureConfig,
@@ -53,6 +54,7 @@ class EngineConfig:
     prover: ProverConfig = field(default_factory=ProverConfig)
     workers: int = 1
     max_rounds: int = 400
+    algebra: AlgebraConfig = field(default_factory=AlgebraConfig)  # theories without induction
 
 
 @dataclass
@@ -83,6 +85,9 @@ class RunSummary:
     seconds_prove: float = 0.0
     seconds_total: float = 0.0
     peak_memory_mib: float = 0.0
+    refuted_by_completion: int = 0  # candidates a complete rewrite system does not join
+    model_sizes: list[int] = field(default_factory=list)  # finite models of the axioms used as filter
+    warnings: list[str] = field(default_factory=list)  # e.g. the theory may be inconsistent
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -95,6 +100,7 @@ class RunResult:
     unproved: list[Candidate]
     summary: RunSummary
     conjecture_stats: ConjectureStats
+    algebra: AlgebraOutcome | None = None  # models and completion, for theories without induction
 
 
 Event = Callable[[str, dict[str, object]], None]
@@ -122,14 +128,26 @@ def _prove_chunk(task: tuple[Theory, list[Law], ProverConfig, list[Formula]]) ->
 def run_engine(theory: Theory, config: EngineConfig | None = None, on_event: Event | None = None) -> RunResult:
     config = config or EngineConfig()
     emit = on_event or (lambda kind, data: None)
+    if not theory.induction:
+        from axiomforge.logic.algebra import run_algebra
+
+        return run_algebra(theory, config, emit)
     t0 = time.perf_counter()
     summary = RunSummary()
 
     model = FiniteModel(theory, config.model)
+    from axiomforge.logic.algebra import inductive_theory_checks
+
+    finite_models, summary.warnings = inductive_theory_checks(theory, model, config.algebra.inductive_models)
+    summary.model_sizes = sorted(m.size for m in finite_models)
     summary.seconds_model = time.perf_counter() - t0
     emit("stage", {"stage": "conjecture"})
     t1 = time.perf_counter()
     candidates, cstats = generate_candidates(theory, model, config.conjecture)
+    if finite_models:  # the counter-model filter beside the constructor model: only false candidates go
+        kept = [c for c in candidates if all(m.satisfies(c.statement) for m in finite_models)]
+        cstats.refuted += len(candidates) - len(kept)
+        candidates = kept
     summary.seconds_conjecture = time.perf_counter() - t1
     summary.candidates_generated = cstats.generated
     summary.candidates_refuted = cstats.refuted

@@ -95,7 +95,24 @@ def summary_json(result: RunResult, check: dict[str, Any] | None = None) -> dict
             "total": round(s.seconds_total, 3),
         },
         "peak_memory_mib": round(s.peak_memory_mib, 1),
+        "models": {"sizes": list(s.model_sizes)},
+        "warnings": list(s.warnings),
+        "completion": _completion_json(result),
         "expect": expect_report(result),
         "unproved": [show_formula(c.statement) for c in result.unproved[:100]],
         "check": check,
+    }
+
+
+def _completion_json(result: RunResult) -> dict[str, Any] | None:
+    """The completed rewrite system of a run on a theory without induction (None otherwise)."""
+    algebra = result.algebra
+    if algebra is None:
+        return None
+    return {
+        "steps": algebra.completion_steps,
+        "saturated": algebra.saturated,
+        "complete": algebra.complete,
+        "rules": list(algebra.rules),
+        "refuted_by_completion": result.summary.refuted_by_completion,
     }
