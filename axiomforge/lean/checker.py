@@ -1,16 +1,28 @@
-"""The Lean checking backend: a pool of `lean` subprocesses with limits, and a verdict cache.
+"""The Lean checking backend: two Lean runs per proof, a process pool with limits, a verdict cache.
 
-Each check is one `lean --json FILE` run (or `lake env lean --json FILE` inside a configured Lake
-project) on the candidate file followed by two probe commands: `#print axioms NAME` and
-`#check @NAME` under `pp.all`. The second is compared with the same probe on the challenge file
-itself, so a statement that reads the same but elaborates differently is caught.
+A proof is checked in two stages, and no text is ever appended to the candidate:
+
+1. `lean --json -o Challenge.olean Challenge.lean` compiles the candidate in a fresh directory.
+   Its messages decide parse, type and tactic failures, and `sorry` warnings (both quote styles).
+2. A fixed checker program shipped with axiomforge (`AxiomforgeCheck.lean`, run with
+   `lean --run`) reads the compiled candidate and the challenge compiled alone (the reference)
+   and inspects them through Lean's API: the challenge's declarations and the theorem's type
+   compared as terms, no unsafe/partial/implemented_by/extern declaration, the theorem's axioms
+   collected by fully qualified name (`Lean.collectAxioms`), and a kernel replay of every
+   declaration into a fresh environment. The candidate's own syntax, macros and attributes cannot
+   touch this program: it is parsed before anything of the candidate is loaded, and it only reads
+   data. This is the approach of SafeVerify and lean4checker.
+
+Both files are named `Challenge.lean` in their own directories, so that the module name, and with
+it every hygienic or private name derived from it, is the same in the reference and the candidate.
 
 Limits are per process: a wall-clock timeout (the whole process group is killed) and an address
 space limit (RLIMIT_AS, set in the child before exec). At most `workers` processes run at once.
 
 Verdicts are cached by content: the key hashes the toolchain version, the Lake project, the policy
-track and limits, and the exact file text, so an identical proof is never checked twice (across
-samples, tasks and runs). Timeouts and crashes are not cached: they depend on the machine's load.
+track and limits, the checker program and the exact file texts, so an identical proof is never
+checked twice (across samples, tasks and runs). Timeouts and crashes are not cached: they depend
+on the machine's load.
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ import hashlib
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -30,11 +43,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from axiomforge.lean.messages import LeanMessage, parse_axioms, parse_lean_output
-from axiomforge.lean.policy import Category, Track, judge_lean_messages
+from axiomforge.lean.messages import LeanMessage, parse_lean_output
+from axiomforge.lean.policy import Category, Track, judge_axioms, judge_compile_messages
 from axiomforge.lean.toolchain import LeanToolchain
 
-POLICY_VERSION = 1
+POLICY_VERSION = 2
+CHECKER_PROGRAM = Path(__file__).resolve().parent / "AxiomforgeCheck.lean"
+MODULE_NAME = "Challenge"
 
 
 @dataclass(frozen=True)
@@ -67,25 +82,34 @@ class _LeanRun:
     returncode: int
 
 
-def probe_text(candidate: str, theorem_name: str) -> tuple[str, int]:
-    """The file to run: the candidate plus the probes; also the first line number of the probes."""
-    body = candidate.rstrip("\n") + "\n\n"
-    first_probe_line = body.count("\n") + 1
-    probes = f"#print axioms {theorem_name}\nset_option pp.all true in\n#check @{theorem_name}\n"
-    return body + probes, first_probe_line
+@dataclass(frozen=True)
+class CheckerReport:
+    """What the checker program printed (one JSON object)."""
+
+    ok: bool
+    category: str
+    message: str
+    axioms: tuple[str, ...]
 
 
-def _probe_answers(messages: Sequence[LeanMessage], first_probe_line: int, theorem_name: str) -> tuple[list[str] | None, str | None]:
-    infos = [m for m in messages if m.severity == "information" and m.line >= first_probe_line]
-    axioms = None
-    signature = None
-    for m in infos:
-        found = parse_axioms(m.text, theorem_name)
-        if found is not None and axioms is None:
-            axioms = found
-        elif m.line >= first_probe_line + 1 and signature is None and found is None:
-            signature = " ".join(m.text.split())
-    return axioms, signature
+def parse_checker_report(output: str) -> CheckerReport | None:
+    """The last line of `output` that is the checker's JSON verdict, or None."""
+    for line in reversed(output.splitlines()):
+        stripped = line.strip()
+        if not (stripped.startswith("{") and stripped.endswith("}")):
+            continue
+        try:
+            obj = json.loads(stripped)
+        except ValueError:
+            continue
+        if isinstance(obj, dict) and isinstance(obj.get("ok"), bool) and isinstance(obj.get("axioms"), list):
+            return CheckerReport(
+                obj["ok"],
+                str(obj.get("category", "")),
+                str(obj.get("message", "")),
+                tuple(str(a) for a in obj["axioms"]),
+            )
+    return None
 
 
 def _limit_memory(memory_mb: int) -> None:  # runs in the child between fork and exec
@@ -124,6 +148,19 @@ def default_cache_dir() -> Path:
     return Path(base) / "lean-verdicts"
 
 
+@dataclass(frozen=True)
+class _Reference:
+    """The challenge compiled alone: its .olean, and the sha256 it had when it was written."""
+
+    olean: Path | None
+    sha256: str
+    problem: str
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 class LeanChecker:
     """Checks proofs with a real Lean toolchain, `workers` processes at a time."""
 
@@ -135,6 +172,7 @@ class LeanChecker:
         workers: int = 2,
         cache: VerdictCache | None = None,
         project_dir: Path | None = None,
+        checker_program: Path = CHECKER_PROGRAM,
     ):
         self.toolchain = toolchain
         self.timeout_s = timeout_s
@@ -142,9 +180,14 @@ class LeanChecker:
         self.workers = max(1, workers)
         self.cache = cache
         self.project_dir = project_dir
+        self.checker_program = checker_program
         self._slots = threading.Semaphore(self.workers)
-        self._signatures: dict[str, str | None] = {}
-        self._signature_lock = threading.Lock()
+        self._references: dict[str, _Reference] = {}
+        self._reference_lock = threading.Lock()
+        self._workdir = Path(tempfile.mkdtemp(prefix="axiomforge-lean-ref-"))
+
+    def __del__(self) -> None:
+        shutil.rmtree(getattr(self, "_workdir", ""), ignore_errors=True)
 
     def describe(self) -> dict[str, object]:
         return {
@@ -155,21 +198,19 @@ class LeanChecker:
             "memory_mb": self.memory_mb,
         }
 
-    def _command(self, file: Path) -> list[str]:
+    def _lean(self, *args: str) -> list[str]:
         if self.project_dir is not None:
             if self.toolchain.lake is None:
                 raise RuntimeError("a Lake project was configured but no lake binary was found")
-            return [str(self.toolchain.lake), "env", str(self.toolchain.lean), "--json", str(file)]
-        return [str(self.toolchain.lean), "--json", str(file)]
+            return [str(self.toolchain.lake), "-d", str(self.project_dir), "env", str(self.toolchain.lean), *args]
+        return [str(self.toolchain.lean), *args]
 
-    def _run(self, text: str) -> _LeanRun:
-        with self._slots, tempfile.TemporaryDirectory(prefix="axiomforge-lean-") as tmp:
-            file = Path(tmp) / "Candidate.lean"
-            file.write_text(text, encoding="utf-8")
+    def _run(self, command: list[str], cwd: Path) -> _LeanRun:
+        with self._slots:
             started = time.perf_counter()
             proc = subprocess.Popen(
-                self._command(file),
-                cwd=str(self.project_dir or tmp),
+                command,
+                cwd=str(cwd),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -193,35 +234,48 @@ class LeanChecker:
         )
         return _LeanRun(tuple(parse_lean_output(output)), output, seconds, timed_out, out_of_memory, proc.returncode or 0)
 
-    def _key(self, kind: str, text: str, track: Track) -> str:
+    def _compile(self, text: str, directory: Path) -> _LeanRun:
+        """`lean --json -o Challenge.olean Challenge.lean` in `directory` (module name `Challenge`)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / f"{MODULE_NAME}.lean").write_text(text, encoding="utf-8")
+        command = self._lean("--json", f"--root={directory}", "-o", f"{MODULE_NAME}.olean", f"{MODULE_NAME}.lean")
+        return self._run(command, directory)
+
+    def _key(self, kind: str, text: str, track: Track, challenge: str = "") -> str:
         material = json.dumps(
-            {"policy": POLICY_VERSION, "kind": kind, "checker": self.describe(), "track": track.value, "text": text},
+            {
+                "policy": POLICY_VERSION,
+                "kind": kind,
+                "checker": self.describe(),
+                "program": hashlib.sha256(self.checker_program.read_bytes()).hexdigest(),
+                "track": track.value,
+                "text": text,
+                "challenge": challenge,
+            },
             sort_keys=True,
         )
         return hashlib.sha256(material.encode()).hexdigest()
 
-    def reference_signature(self, challenge_lean: str, theorem_name: str) -> str | None:
-        """`#check @NAME` (pp.all) of the challenge itself, computed once per challenge."""
-        text, first = probe_text(challenge_lean, theorem_name)
-        key = self._key("signature", text, Track.STANDARD)
-        with self._signature_lock:
-            if key in self._signatures:
-                return self._signatures[key]
-        cached = self.cache.get(key) if self.cache else None
-        if cached is not None:
-            signature = cached.get("signature")
-        else:
-            run = self._run(text)
-            _, signature = _probe_answers(run.messages, first, theorem_name)
-            if self.cache and signature is not None and not run.timed_out:
-                self.cache.put(key, {"signature": signature})
-        with self._signature_lock:
-            self._signatures[key] = signature
-        return signature
+    def reference(self, challenge_lean: str) -> _Reference:
+        """The challenge compiled alone, once per challenge and checker."""
+        key = hashlib.sha256(challenge_lean.encode()).hexdigest()
+        with self._reference_lock:
+            if key in self._references:
+                return self._references[key]
+            directory = self._workdir / key[:16]
+            run = self._compile(challenge_lean, directory)
+            olean = directory / f"{MODULE_NAME}.olean"
+            errors = [m for m in run.messages if m.severity == "error"]
+            if run.timed_out or errors or not olean.is_file():
+                why = "timed out" if run.timed_out else (errors[0].text if errors else "no .olean written")
+                reference = _Reference(None, "", f"the challenge itself does not compile: {why}")
+            else:
+                reference = _Reference(olean, _sha256(olean), "")
+            self._references[key] = reference
+            return reference
 
     def check(self, job: CheckJob) -> CheckResult:
-        text, first = probe_text(job.candidate, job.theorem_name)
-        key = self._key("verdict", text, job.track)
+        key = self._key("verdict", job.candidate, job.track, job.challenge_lean)
         if self.cache and (hit := self.cache.get(key)) is not None:
             axioms = hit.get("axioms")
             return CheckResult(
@@ -233,30 +287,66 @@ class LeanChecker:
                 axioms=tuple(axioms) if axioms is not None else None,
             )
         try:
-            expected = self.reference_signature(job.challenge_lean, job.theorem_name)
-            run = self._run(text)
+            result = self._check(job)
         except (OSError, RuntimeError) as err:
             return CheckResult(False, Category.CHECKER_ERROR.value, f"could not run Lean: {err}", 0.0)
-        if run.timed_out:
-            return CheckResult(False, Category.TIMEOUT.value, f"Lean ran past {self.timeout_s:g} s", run.seconds)
-        if run.out_of_memory:
-            return CheckResult(False, Category.MEMORY.value, f"Lean ran out of its {self.memory_mb} MiB", run.seconds)
-        axioms, signature = _probe_answers(run.messages, first, job.theorem_name)
-        violation = judge_lean_messages(
-            list(run.messages), axioms, job.theorem_name, job.track, signature, expected
-        )
-        result = CheckResult(
-            violation is None,
-            violation.category.value if violation else None,
-            violation.describe() if violation else "accepted",
-            run.seconds,
-            axioms=tuple(axioms) if axioms is not None else None,
-        )
-        if self.cache and result.category != Category.CHECKER_ERROR.value:
+        if self.cache and result.category not in (Category.CHECKER_ERROR.value, Category.TIMEOUT.value, Category.MEMORY.value):
             record = asdict(result)
             record.pop("cached")
             self.cache.put(key, record)
         return result
+
+    def _limits_hit(self, run: _LeanRun, seconds: float) -> CheckResult | None:
+        if run.timed_out:
+            return CheckResult(False, Category.TIMEOUT.value, f"Lean ran past {self.timeout_s:g} s", seconds)
+        if run.out_of_memory:
+            return CheckResult(False, Category.MEMORY.value, f"Lean ran out of its {self.memory_mb} MiB", seconds)
+        return None
+
+    def _check(self, job: CheckJob) -> CheckResult:
+        reference = self.reference(job.challenge_lean)
+        if reference.olean is None:
+            return CheckResult(False, Category.CHECKER_ERROR.value, reference.problem, 0.0)
+        with tempfile.TemporaryDirectory(prefix="axiomforge-lean-") as tmp:
+            directory = Path(tmp)
+            compiled = self._compile(job.candidate, directory)
+            if (hit := self._limits_hit(compiled, compiled.seconds)) is not None:
+                return hit
+            violation = judge_compile_messages(list(compiled.messages))
+            if violation is not None:
+                return CheckResult(False, violation.category.value, violation.describe(), compiled.seconds)
+            olean = directory / f"{MODULE_NAME}.olean"
+            if not olean.is_file():
+                return CheckResult(False, Category.CHECKER_ERROR.value, "Lean wrote no .olean for the candidate", compiled.seconds)
+            if _sha256(reference.olean) != reference.sha256:
+                return CheckResult(False, Category.CHECKER_ERROR.value, "the reference .olean changed on disk", compiled.seconds)
+            command = self._lean(
+                "--run",
+                str(self.checker_program),
+                str(reference.olean),
+                str(olean),
+                str(directory),
+                MODULE_NAME,
+                job.theorem_name,
+                job.track.value,
+            )
+            checked = self._run(command, directory)
+        seconds = compiled.seconds + checked.seconds
+        if (hit := self._limits_hit(checked, seconds)) is not None:
+            return hit
+        report = parse_checker_report(checked.output)
+        if report is None:
+            tail = checked.output.strip().splitlines()[-1:] or ["no output"]
+            return CheckResult(False, Category.CHECKER_ERROR.value, f"the checker program gave no verdict: {tail[0][:200]}", seconds)
+        axioms = report.axioms
+        if not report.ok:
+            known = {c.value for c in Category}
+            category = report.category if report.category in known else Category.CHECKER_ERROR.value
+            return CheckResult(False, category, report.message, seconds, axioms=axioms)
+        violation = judge_axioms(list(axioms), job.theorem_name, job.track)
+        if violation is not None:
+            return CheckResult(False, violation.category.value, violation.describe(), seconds, axioms=axioms)
+        return CheckResult(True, None, "accepted", seconds, axioms=axioms)
 
     def check_many(self, jobs: Sequence[CheckJob]) -> list[CheckResult]:
         """Checks in parallel (bounded by `workers`); results in the order of `jobs`."""

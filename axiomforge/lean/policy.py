@@ -418,15 +418,8 @@ def allowed_axioms(track: Track) -> frozenset[str]:
     return STANDARD_AXIOMS | NATIVE_AXIOMS if track is Track.NATIVE else STANDARD_AXIOMS
 
 
-def judge_lean_messages(
-    messages: list[LeanMessage],
-    axioms: list[str] | None,
-    theorem_name: str,
-    track: Track,
-    signature: str | None = None,
-    expected_signature: str | None = None,
-) -> Violation | None:
-    """The first reason the Lean run rejects the proof, or None when it is accepted."""
+def judge_compile_messages(messages: list[LeanMessage]) -> Violation | None:
+    """The first reason the compile run rejects the proof: an error, or a sorry warning."""
     errors = sorted((m for m in messages if m.severity == "error"), key=lambda m: (m.line, m.column))
     if errors:
         first = errors[0]
@@ -434,6 +427,11 @@ def judge_lean_messages(
     for m in messages:
         if m.severity == "warning" and is_sorry_warning(m.text):
             return Violation(Category.FORBIDDEN, "declaration uses sorry", m.line, m.column)
+    return None
+
+
+def judge_axioms(axioms: list[str] | None, theorem_name: str, track: Track) -> Violation | None:
+    """Whether the theorem's axioms (fully qualified names) are within the track's policy."""
     if axioms is None:
         return Violation(Category.CHECKER_ERROR, f"Lean did not report the axioms of {theorem_name}")
     if "sorryAx" in axioms:
@@ -443,6 +441,21 @@ def judge_lean_messages(
         native = [a for a in extra if a in NATIVE_AXIOMS]
         hint = " (allowed only in the native track)" if native and len(native) == len(extra) else ""
         return Violation(Category.FORBIDDEN, f"depends on axioms outside the policy: {', '.join(extra)}{hint}")
+    return None
+
+
+def judge_lean_messages(
+    messages: list[LeanMessage],
+    axioms: list[str] | None,
+    theorem_name: str,
+    track: Track,
+    signature: str | None = None,
+    expected_signature: str | None = None,
+) -> Violation | None:
+    """The first reason a Lean check rejects the proof (messages, then axioms, then statement), or None."""
+    violation = judge_compile_messages(messages) or judge_axioms(axioms, theorem_name, track)
+    if violation is not None:
+        return violation
     if expected_signature is not None and signature != expected_signature:
         return Violation(
             Category.STATEMENT_CHANGED,

@@ -1,5 +1,6 @@
 """The Lean checking backend, driven through a scripted stand-in for `lean` (no toolchain needed):
-subprocess pool, timeout, memory limit, probes, verdict cache, and the runner using it."""
+the compile run and the checker-program run, subprocess pool, timeout, memory limit, verdict
+cache, and the runner using it. `lean`-marked tests run the real two-stage check."""
 
 from __future__ import annotations
 
@@ -29,9 +30,13 @@ def fake_toolchain(tmp_path, monkeypatch) -> LeanToolchain:
     return LeanToolchain(lean=lean, lake=None, version="Lean (version 4.99.0, fake for tests)")
 
 
-def runs(tmp_path: Path) -> int:
+def run_log(tmp_path: Path) -> list[str]:
     log = tmp_path / "runs.log"
-    return len(log.read_text().splitlines()) if log.exists() else 0
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def runs(tmp_path: Path) -> int:
+    return len(run_log(tmp_path))
 
 
 def job(tactics: str, track: Track = Track.STANDARD) -> CheckJob:
@@ -48,6 +53,49 @@ def test_verdicts_in_parallel(fake_toolchain, tmp_path):
     assert results[1].category == "tactic_failure" and results[1].message.startswith("4:0: unsolved goals")
     assert results[2].category == "forbidden_construct" and "sorry" in results[2].message
     assert results[3].category == "forbidden_construct" and "Lean.ofReduceBool" in results[3].message
+
+
+def test_the_candidate_is_compiled_exactly_as_given_then_checked_by_the_fixed_program(fake_toolchain, tmp_path):
+    import hashlib
+
+    checker = LeanChecker(fake_toolchain, timeout_s=30, memory_mb=0)
+    candidate = job("rfl")
+    assert checker.check(candidate).accepted
+    log = run_log(tmp_path)
+    assert log == [f"compile {hashlib.sha256(CHALLENGE.encode()).hexdigest()}",
+                   f"compile {hashlib.sha256(candidate.candidate.encode()).hexdigest()}", "check"]
+
+
+def test_sorry_warnings_in_the_newer_quote_style_are_caught(fake_toolchain):
+    checker = LeanChecker(fake_toolchain, timeout_s=30, memory_mb=0)
+    result = checker.check(job("sorry -- FAKE_NEW_QUOTES"))
+    assert (result.accepted, result.category) == (False, "forbidden_construct")
+    assert "sorry" in result.message
+
+
+def test_a_declared_axiom_is_reported_by_its_full_name(fake_toolchain):
+    checker = LeanChecker(fake_toolchain, timeout_s=30, memory_mb=0)
+    sneaky = insert_tactics(CHALLENGE, "exact Clean.cheat").replace("theorem double_two", "axiom Clean.cheat : double 2 = 4\n\ntheorem double_two")
+    result = checker.check(CheckJob(sneaky, "double_two", CHALLENGE))
+    assert (result.accepted, result.category) == (False, "forbidden_construct")
+    assert "Clean.cheat" in result.message and result.axioms == ("propext", "Clean.cheat")
+
+
+def test_a_tampered_reference_or_a_silent_checker_is_a_checker_error(fake_toolchain):
+    checker = LeanChecker(fake_toolchain, timeout_s=30, memory_mb=0)
+    tampered = checker.check(job("rfl /- FAKE_TAMPER -/"))
+    assert (tampered.accepted, tampered.category) == (False, "checker_error") and "reference" in tampered.message
+    silent = LeanChecker(fake_toolchain, timeout_s=30, memory_mb=0).check(job("rfl -- FAKE_GARBLE"))
+    assert (silent.accepted, silent.category) == (False, "checker_error") and "no verdict" in silent.message
+
+
+def test_checker_reports_are_parsed_from_the_last_json_line():
+    from axiomforge.lean.checker import parse_checker_report
+
+    out = 'noise\n{"ok": false, "category": "statement_changed", "message": "m", "axioms": ["propext"]}\n{"x": 1}\n'
+    report = parse_checker_report(out)
+    assert report is not None and (report.ok, report.category, report.axioms) == (False, "statement_changed", ("propext",))
+    assert parse_checker_report("nothing here") is None
 
 
 def test_elaborated_statement_must_match(fake_toolchain):
@@ -74,11 +122,11 @@ def test_verdict_cache_is_content_addressed(fake_toolchain, tmp_path):
     cache = VerdictCache(tmp_path / "cache")
     first = LeanChecker(fake_toolchain, timeout_s=30, memory_mb=0, cache=cache)
     assert first.check(job("rfl")).accepted
-    assert runs(tmp_path) == 2  # the challenge's signature, then the proof
+    assert runs(tmp_path) == 3  # the challenge compiled alone, the candidate, the checker program
     second = LeanChecker(fake_toolchain, timeout_s=30, memory_mb=0, cache=cache)
     again = second.check(job("rfl"))
-    assert again.accepted and again.cached and runs(tmp_path) == 2
-    assert not second.check(job("exact FAKE_ERROR")).cached and runs(tmp_path) == 3
+    assert again.accepted and again.cached and runs(tmp_path) == 3
+    assert not second.check(job("exact FAKE_ERROR")).cached and runs(tmp_path) == 5  # no checker run after an error
     stricter = LeanChecker(fake_toolchain, timeout_s=31, memory_mb=0, cache=cache)
     assert not stricter.check(job("rfl")).cached  # limits are part of the key
 
@@ -95,3 +143,37 @@ def test_runner_records_lean_verdicts(fake_toolchain, tmp_path):
     markdown = write_report(tmp_path / "run").markdown.read_text()
     assert markdown.startswith("# Benchmark report") and "No Lean check" not in markdown
     assert "| verified (Lean) | 100.0% |" in markdown
+
+
+@pytest.mark.lean
+def test_real_lean_rejects_the_three_classes_an_appended_probe_let_through():
+    """Without the screen: macro_rules rewriting `#print axioms`, an elaborator registered for the
+    probe's syntax, and implemented_by + native_decide. The checker program reads the compiled
+    module, so none of them can change what it sees."""
+    from axiomforge.lean.toolchain import find_lean_toolchain
+
+    toolchain = find_lean_toolchain()
+    assert toolchain is not None
+    checker = LeanChecker(toolchain, timeout_s=300, memory_mb=0, workers=2)
+    cheat = "axiom cheat : double 2 = 4\n\n"
+    rewrite = cheat + "macro_rules\n  | `(#print axioms $n) => `(#print axioms Nat.add_comm)\n\n"
+    elab = cheat + (
+        "open Lean Elab Command in\n@[command_elab Lean.Parser.Command.printAxioms]"
+        " def fakePrint : CommandElab := fun _ => pure ()\n\n"
+    )
+    def with_prefix(prefix: str) -> str:
+        return insert_tactics(CHALLENGE, "exact cheat").replace("theorem double_two", prefix + "theorem double_two")
+
+    native_challenge = "def run (n : Nat) : Bool := n == 3\n\ntheorem run_two : run 2 = true := by\n  sorry\n"
+    fake_code = "def fake (n : Nat) : Bool := true\nattribute [implemented_by fake] run\n\n"
+    native = insert_tactics(native_challenge, "native_decide").replace("theorem run_two", fake_code + "theorem run_two")
+    results = checker.check_many(
+        [
+            job("rfl"),
+            CheckJob(with_prefix(rewrite), "double_two", CHALLENGE),
+            CheckJob(with_prefix(elab), "double_two", CHALLENGE),
+            CheckJob(native, "run_two", native_challenge, Track.NATIVE),
+        ]
+    )
+    assert results[0].accepted, results[0]
+    assert not any(r.accepted for r in results[1:]), results
