@@ -12,7 +12,7 @@ from axiomforge.generators.mba.certify import certify
 from axiomforge.generators.mba.expr import Binary, Expr, Identity, Unary, Var, size, sum_of
 from axiomforge.generators.mba.parse import parse_expression
 from axiomforge.generators.mba.printing import to_c
-from axiomforge.generators.mba.simplify import bitwise_formula, simplify
+from axiomforge.generators.mba.simplify import bitwise_formula, simplify, simplify_certified, simplify_parts
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,39 @@ def test_coefficients_reduce_modulo_the_width() -> None:
 
 def test_non_linear_expressions_are_simplified_part_by_part() -> None:
     e = parse_expression("((x ^ y) + 2*(x & y))*(x + ~y + 1)")
-    assert to_c(simplify(e, 64)) == "(x + y)*(x - y)"
+    assert to_c(simplify_parts(e, 64)) == "(x + y)*(x - y)"
+    assert to_c(simplify(e, 64)) == "x*x - y*y"  # the expanded normal form: as small, shorter text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "method"),
+    [
+        # polynomial: products of bitwise functions expand to x*y in the conjunction basis
+        ("(x&y)*(x|y)+(x&~y)*(~x&y)-41", "x*y - 41", "polynomial-normal-form"),
+        # non-polynomial: a linear MBA equal to `a` inside bitwise operators is seen through
+        ("((2*(a&b)+(a^b)-b)&y)*((2*(a&b)+(a^b)-b)|y)+((2*(a&b)+(a^b)-b)&~y)*(~(2*(a&b)+(a^b)-b)&y)",
+         "y*a", "layered-normal-form"),  # variables in the canonical order x, y, z, a, ...
+        # an arithmetic operand (y - 1) and its complement ~(y - 1) == -y share one opaque variable
+        ("(x&~(y-1))*(x|~(y-1))+(x&~(~(y-1)))*(~x&~(y-1))", "-(x*y)", "layered-normal-form"),
+        ("((x*y) ^ 5) + 2*((x*y) & 5)", "x*y + 5", "layered-normal-form"),
+        # a constant absorbed by complementing a term: x + 1 == -~x
+        ("3*x + (x & y) + 1", "3*x - ~(x & y)", "signature"),
+    ],
+)
+def test_gamba_class_simplification(text: str, expected: str, method: str) -> None:
+    result = simplify_certified(parse_expression(text), 64)
+    assert (to_c(result.expression), result.method) == (expected, method)
+
+
+def test_nothing_smaller_leaves_the_input_unchanged() -> None:
+    result = simplify_certified(parse_expression("x*y"), 64)
+    assert (to_c(result.expression), result.method) == ("x*y", "unchanged")
+
+
+def test_a_size_limit_returns_the_input_with_the_limit_named() -> None:
+    big = "((a^b^c^d^e^f^g^h)*(a^b^c^d^e^f))*((a^b^c^d^e^f^g^h)*(a^b^c^d^e^f))"
+    result = simplify_certified(parse_expression(big), 64)
+    assert result.method == "unchanged" and result.limit is not None and "exceeds" in result.limit
 
 
 def test_every_truth_table_of_three_variables_gets_a_formula() -> None:

@@ -17,6 +17,7 @@ from axiomforge.errors import UserError
 
 from .evaluate import evaluate, evaluate_array, exhaustive_counterexample
 from .expr import Binary, Identity, Width, substitute
+from .layered import difference_is_zero
 from .normal_form import (
     NotInClass,
     all_variables,
@@ -80,6 +81,14 @@ def _check_true(identity: Identity, certificate: dict[str, Any], width: Width) -
         if form:
             return False, f"normal form has {len(form)} non-zero terms"
         return True, "conjunction-basis polynomial is zero"
+    if method == "layered-normal-form":
+        try:
+            layered = difference_is_zero(identity.lhs, identity.rhs, width)
+        except NotInClass as err:
+            return False, f"layered normal form not computed: {err}"
+        if not layered.is_zero:
+            return False, f"layered normal form has {len(layered.polynomial)} non-zero terms"
+        return True, "layered normal form of lhs - rhs is zero"
     if method in ("abstraction+signature", "abstraction+polynomial-normal-form"):
         mapping = {name: parse_expression(text) for name, text in certificate.get("abstraction", {}).items()}
         abstracted = Identity(parse_expression(certificate["abstracted_lhs"]),

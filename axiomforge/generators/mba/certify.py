@@ -4,14 +4,18 @@ Order of methods, cheapest complete one first:
 
 1. `signature` (linear MBA): complete at any width, symbolic included;
 2. `polynomial-normal-form` (polynomial MBA whose conjunction-basis polynomial is zero): sound;
-3. `abstraction+signature` / `abstraction+polynomial-normal-form` (non-polynomial: opaque
-   operands of bitwise operators become fresh variables, then 1 or 2): sound;
+3. `layered-normal-form` (non-polynomial: the layered normal form of `layered.py`, where bitwise
+   operators over disguised bitwise functions are evaluated and other operands become shared
+   opaque variables, is zero for `lhs - rhs`): sound; then the older single-layer variants
+   `abstraction+signature` / `abstraction+polynomial-normal-form`;
 4. `counterexample` search (structured and seeded random points): a found counterexample is a
    complete disproof, re-evaluated at the claimed width;
 5. `exhaustive` evaluation when 2^(width * variables) is small: complete at that width;
 6. `z3`, then `bitwuzla`, with a timeout (only when `smt_timeout_s > 0`).
 
-Whatever none of them settles is `uncertified`, never true. Every `false` verdict carries a
+Whatever none of them settles is `uncertified`, never true; when a size limit stopped a normal form
+(see `layered.Limits`, checked before anything oversized is built), the verdict says which
+(`Verdict.limit`), and the CLI reports "unknown: limit reached". Every `false` verdict carries a
 counterexample that `evaluate` confirms before the verdict is returned.
 """
 
@@ -24,13 +28,12 @@ from typing import Any, Literal
 
 from .evaluate import evaluate, exhaustive_counterexample
 from .expr import Binary, Identity, Width
+from .layered import LimitReached, difference_is_zero
 from .normal_form import (
     MBAClass,
-    NotInClass,
     abstract_opaque,
     all_variables,
     identity_class,
-    polynomial_form,
     reduce_vector,
     signature,
 )
@@ -49,6 +52,7 @@ class Verdict:
     counterexample: dict[str, int] | None = None
     counterexample_width: int | None = None
     tried: tuple[str, ...] = ()
+    limit: str | None = None  # for an uncertified verdict: the size limit that stopped a complete method
 
 
 def difference(identity: Identity) -> Binary:
@@ -103,11 +107,16 @@ def _two_adic_valuation(n: int) -> int:
     return (n & -n).bit_length() - 1
 
 
-def _polynomial_zero(identity: Identity, width: Width) -> bool:
+def _layered_zero(identity: Identity, width: Width) -> tuple[bool, dict[str, Any], str | None]:
+    """(zero?, certificate details, limit reached) for the layered normal form of `lhs - rhs`."""
     try:
-        return not polynomial_form(difference(identity), all_variables(identity), width)
-    except NotInClass:
-        return False
+        form = difference_is_zero(identity.lhs, identity.rhs, width)
+    except LimitReached as limit:
+        return False, {}, str(limit)
+    details: dict[str, Any] = {"variables": list(form.names)}
+    if form.opaque:
+        details["opaque_terms"] = len(form.opaque)
+    return form.is_zero, details, None
 
 
 def search_counterexample(identity: Identity, width: Width, seed: int = 0, random_points: int = 48
@@ -148,13 +157,19 @@ def certify(
         verdict = _signature_verdict(identity, width, cls, "signature", ("signature",), identity, {})
         assert verdict is not None
         return verdict
+    limit: str | None = None
     if cls == "polynomial":
         tried.append("polynomial-normal-form")
-        if _polynomial_zero(identity, width):
+        zero, details, limit = _layered_zero(identity, width)
+        if zero:
             return Verdict("true", "polynomial-normal-form", cls, width,
-                           {"method": "polynomial-normal-form", "variables": list(all_variables(identity))},
-                           tried=tuple(tried))
+                           {"method": "polynomial-normal-form", **details}, tried=tuple(tried))
     else:
+        tried.append("layered-normal-form")
+        zero, details, limit = _layered_zero(identity, width)
+        if zero:
+            return Verdict("true", "layered-normal-form", cls, width,
+                           {"method": "layered-normal-form", **details}, tried=tuple(tried))
         for everywhere, coefficients_too in ((False, False), (True, True), (True, False)):
             abstraction = abstract_opaque(identity, everywhere, coefficients_too)
             if not abstraction.replaced:
@@ -169,9 +184,9 @@ def certify(
                                            tuple(tried), identity, extra)
                 if found is not None:
                     return found
-            elif inner_class == "polynomial":
+            elif inner_class == "polynomial" and limit is None:
                 tried.append("abstraction+polynomial-normal-form")
-                if _polynomial_zero(abstraction.identity, width):
+                if _layered_zero(abstraction.identity, width)[0]:
                     cert = {"method": "abstraction+polynomial-normal-form",
                             "variables": list(all_variables(abstraction.identity)), **extra}
                     return Verdict("true", "abstraction+polynomial-normal-form", cls, width, cert,
@@ -201,4 +216,7 @@ def certify(
                                {"method": solver, "timeout_s": smt_timeout_s}, tried=tuple(tried))
             if outcome.status == "refuted":
                 return _false(identity, solver, cls, width, dict(outcome.counterexample), width, tuple(tried))
-    return Verdict("uncertified", "none", cls, width, {"method": "none", "tried": list(tried)}, tried=tuple(tried))
+    certificate: dict[str, Any] = {"method": "none", "tried": list(tried)}
+    if limit is not None:
+        certificate["limit"] = limit
+    return Verdict("uncertified", "none", cls, width, certificate, tried=tuple(tried), limit=limit)

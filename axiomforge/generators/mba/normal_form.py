@@ -291,6 +291,8 @@ def polynomial_form(e: Expr, variables: Sequence[str], width: Width, max_terms: 
                 raise NotInClass("bitwise operator over arithmetic (not a polynomial MBA)")
             a, b = go(node.left), go(node.right)
             if node.op == "*":
+                if len(a) * len(b) > 20 * max_terms:  # checked before the product is built
+                    raise NotInClass(f"a product of {len(a)} by {len(b)} terms exceeds the size limit")
                 result = _reduce(_poly_mul(a, b), width)
             else:
                 result = _reduce(_poly_add(a, b, 1 if node.op == "+" else -1), width)

@@ -11,12 +11,15 @@ Non-linear expressions are simplified bottom-up, each maximal linear subterm on 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .canonical import canonical_text
-from .expr import Binary, Const, Expr, Unary, Var, Width, signed, size, sum_of, variables_of
+from .expr import Binary, Const, Expr, Unary, Var, Width, signed, size, substitute, sum_of, variables_of
+from .layered import DEFAULT_LIMITS, Layers, LimitReached, Limits, Polynomial, new_layers, normalise_in
 from .normal_form import (
+    NotInClass,
     conjunction_coefficients_from_values,
     linear_form,
     mba_class,
@@ -102,7 +105,61 @@ def bitwise_formula(table: int, variables: Sequence[str]) -> Expr | None:
         formula = _smallest_formulas(k).get(projected)
         if formula is not None:
             return _rename(formula, [variables[j] for j in support])
+    if len(support) <= _SHANNON_VARIABLES:
+        names = tuple(variables[j] for j in support)
+        return _decomposed(_project(table, support), names)
     return _normal_form_formula(table, variables)
+
+
+_SHANNON_VARIABLES = 5
+
+
+def _project(table: int, support: Sequence[int]) -> int:
+    projected = 0
+    for u in range(1 << len(support)):
+        v = sum(1 << support[i] for i in range(len(support)) if (u >> i) & 1)
+        if (table >> v) & 1:
+            projected |= 1 << u
+    return projected
+
+
+@lru_cache(maxsize=4096)
+def _decomposed(table: int, names: tuple[str, ...]) -> Expr:
+    """A formula for a function of 4-5 variables (all in its support): the smallest Shannon split
+    `(f0 & ~v) | (f1 & v)`, `f0 ^ (v & (f0 ^ f1))`, ... over each variable v (sub-functions by
+    `bitwise_formula`), or the normal-form formula when that is smaller."""
+    count = len(names)
+    rest_full = (1 << (1 << (count - 1))) - 1
+    candidates = [_normal_form_formula(table, names)]
+    for j, name in enumerate(names):
+        rest = names[:j] + names[j + 1:]
+        f0 = f1 = 0
+        for u in range(1 << (count - 1)):
+            low, high = u & ((1 << j) - 1), (u >> j) << (j + 1)
+            if (table >> (low | high)) & 1:
+                f0 |= 1 << u
+            if (table >> (low | high | (1 << j))) & 1:
+                f1 |= 1 << u
+        v: Expr = Var(name)
+        g0, g1, gd = bitwise_formula(f0, rest), bitwise_formula(f1, rest), bitwise_formula(f0 ^ f1, rest)
+        if g0 is None or g1 is None:
+            if f0 == 0 and g1 is not None:
+                candidates.append(Binary("&", g1, v))
+            if f1 == 0 and g0 is not None:
+                candidates.append(Binary("&", g0, Unary("~", v)))
+            if f0 == rest_full and g1 is not None:
+                candidates.append(Binary("|", g1, Unary("~", v)))
+            if f1 == rest_full and g0 is not None:
+                candidates.append(Binary("|", g0, v))
+            continue
+        if f1 == f0 ^ rest_full:
+            candidates.append(Binary("^", g0, Unary("~", v)))
+            candidates.append(Unary("~", Binary("^", g0, v)))
+        candidates.append(Binary("|", Binary("&", g0, Unary("~", v)), Binary("&", g1, v)))
+        if gd is not None:
+            candidates.append(Binary("^", g0, Binary("&", v, gd)))
+            candidates.append(Binary("^", g1, Binary("&", Unary("~", v), gd)))
+    return min(candidates, key=lambda e: (size(e), to_c(e)))
 
 
 def _normal_form_formula(table: int, variables: Sequence[str]) -> Expr:
@@ -145,33 +202,109 @@ def _fold(op: str, items: list[Expr]) -> Expr:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _formula(table: int, variables: tuple[str, ...]) -> Expr | None:
+    return bitwise_formula(table, variables)
+
+
+def _written(terms: Sequence[tuple[int, int]], constant_term: int, variables: tuple[str, ...], width: Width
+             ) -> list[Expr]:
+    """`sum c * B_table + constant`, and (for up to 4 terms) each variant with some terms complemented:
+    `c*f == -c*~f - c`, so complementing shifts the constant and can cancel it (`x + 1 == -~x`)."""
+    full = (1 << (1 << len(variables))) - 1
+    out = []
+    subsets = range(1 << len(terms)) if len(terms) <= 4 else range(1)
+    for flips in subsets:
+        k = constant_term
+        written: list[tuple[int, Expr]] = []
+        for i, (c, table) in enumerate(terms):
+            if (flips >> i) & 1:
+                c, table, k = -c, full ^ table, k - c
+            formula = _formula(table, variables)
+            if formula is None:  # the all-ones table: the constant word -1
+                k -= c if table else 0
+            elif signed(c, width) != 0:
+                written.append((signed(c, width), formula))
+        # Smallest terms first, but a positive one leads (`2*(x ^ y) - x`, not `-x + 2*(x ^ y)`).
+        written.sort(key=lambda t: size(t[1]))
+        if written:
+            first_positive = next((i for i, t in enumerate(written) if t[0] > 0), 0)
+            written.insert(0, written.pop(first_positive))
+        out.append(sum_of(written, signed(k, width)))
+    return out
+
+
+def _two_term_decompositions(values: Sequence[int], width: Width) -> list[tuple[list[tuple[int, int]], int]]:
+    """Signatures with at most 4 distinct values written as `b + a1*f1 + a2*f2` (overlapping functions):
+    each value is one of b, b + a1, b + a2, b + a1 + a2. Where a1 + a2 == 0, the points of value b
+    may take either role; every split of up to 4 such points is tried."""
+    distinct = sorted(set(values))
+    if not 2 <= len(distinct) <= 4:
+        return []
+    modulus = None if width is None else 1 << width
+
+    def norm(v: int) -> int:
+        return v if modulus is None else v % modulus
+
+    out = []
+    for b in distinct:
+        others = [norm(v - b) for v in distinct if v != b]
+        pairs = [(a1, a2) for i, a1 in enumerate(others) for a2 in others[i + 1:]]
+        pairs += [(a1, norm(-a1)) for a1 in others if norm(-a1) not in others]
+        for a1, a2 in pairs:
+            roles: dict[int, list[tuple[int, int]]] = {}
+            for role, offset in (((0, 0), 0), ((1, 0), a1), ((0, 1), a2), ((1, 1), norm(a1 + a2))):
+                roles.setdefault(offset, []).append(role)
+            if any(len(r) > 1 for o, r in roles.items() if o != 0) or not all(
+                    norm(v - b) in roles for v in distinct):
+                continue
+            ambiguous = [v for v, value in enumerate(values) if len(roles[norm(value - b)]) > 1]
+            if len(ambiguous) > 4:
+                continue
+            for split in range(1 << len(ambiguous)):
+                chosen = {v: roles[0][(split >> i) & 1] for i, v in enumerate(ambiguous)}
+                t1 = t2 = 0
+                for v, value in enumerate(values):
+                    r1, r2 = chosen.get(v) or roles[norm(value - b)][0]
+                    t1 |= r1 << v
+                    t2 |= r2 << v
+                out.append(([(a1, t1), (a2, t2)], -b))
+    return out
+
+
 def simplest_linear(signature_vector: Sequence[int], variables: Sequence[str], width: Width) -> Expr:
     """The cheapest expression with this signature among the candidates described in the module doc."""
-    count = len(variables)
+    return min(linear_candidates(signature_vector, variables, width), key=_cost)
+
+
+def _cost(e: Expr) -> tuple[int, int, str]:
+    text = to_c(e)
+    return size(e), len(text), text
+
+
+def linear_candidates(signature_vector: Sequence[int], variables: Sequence[str], width: Width) -> list[Expr]:
+    """Expressions with this signature: per baseline value, two-term splits, complemented terms, and the
+    conjunction basis (the caller picks; inside a larger sum the best one can differ)."""
+    names = tuple(variables)
+    count = len(names)
     values = reduce_vector(signature_vector, width)
     candidates: list[Expr] = []
-    for baseline in sorted(set(values)):
+    for baseline in sorted(set(values) | {0}):
         groups: dict[int, int] = {}
         for v, value in enumerate(values):
             if value != baseline:
                 groups[value] = groups.get(value, 0) | (1 << v)
-        terms: list[tuple[int, Expr]] = []
-        constant_term = -baseline
-        for value, table in sorted(groups.items()):
-            formula = bitwise_formula(table, variables)
-            coefficient = value - baseline
-            if formula is None:  # the all-ones table: the constant word -1
-                constant_term -= coefficient
-            else:
-                terms.append((signed(coefficient, width), formula))
-        candidates.append(sum_of(sorted(terms, key=lambda t: size(t[1])), signed(constant_term, width)))
+        terms = [(value - baseline, table) for value, table in sorted(groups.items())]
+        candidates.extend(_written(terms, -baseline, names, width))
+    for terms, constant_term in _two_term_decompositions(values, width):
+        candidates.extend(_written(terms, constant_term, names, width))
     residual = [v - values[0] for v in values]
     basis_terms = []
     for mask, c in sorted(conjunction_coefficients_from_values(residual, count).items()):
         if mask:
-            basis_terms.append((signed(c, width), conjunction(mask, variables)))
+            basis_terms.append((signed(c, width), conjunction(mask, names)))
     candidates.append(sum_of(basis_terms, signed(-values[0], width)))
-    return min(candidates, key=lambda e: (size(e), len(to_c(e)), to_c(e)))
+    return candidates
 
 
 def simplify_linear(e: Expr, width: Width) -> Expr:
@@ -199,7 +332,7 @@ def _simplify_sum(e: Expr, width: Width) -> Expr:
             continue
         if isinstance(t, Binary) and t.op == "*" and isinstance(t.left, Const):
             s, t = s * t.left.value, t.right
-        t = simplify(t, width)
+        t = simplify_parts(t, width)
         key = canonical_text(t)
         previous = grouped.get(key, (0, t))[0]
         grouped[key] = (previous + s, grouped.get(key, (0, t))[1])
@@ -212,18 +345,148 @@ def _simplify_sum(e: Expr, width: Width) -> Expr:
 
 
 def simplify(e: Expr, width: Width) -> Expr:
-    """Simplest equivalent linear combination for linear MBA; for others, linear summands are grouped
-    and simplified together and every other part is simplified recursively."""
+    """The smallest certified-equivalent form of `e` (see `simplify_certified`)."""
+    return simplify_certified(e, width).expression
+
+
+def simplify_parts(e: Expr, width: Width) -> Expr:
+    """Part by part: simplest equivalent linear combination for linear MBA; for others, linear summands
+    are grouped and simplified together and every other part is simplified recursively."""
     if mba_class(e) == "linear":
         candidate = simplify_linear(e, width)
         return candidate if (size(candidate), to_c(candidate)) <= (size(e), to_c(e)) else e
     if isinstance(e, Unary):
-        bottom_up: Expr = Unary(e.op, simplify(e.arg, width))
+        bottom_up: Expr = Unary(e.op, simplify_parts(e.arg, width))
     elif isinstance(e, Binary):
-        bottom_up = Binary(e.op, simplify(e.left, width), simplify(e.right, width))
+        bottom_up = Binary(e.op, simplify_parts(e.left, width), simplify_parts(e.right, width))
     else:
         return e
     candidates = [bottom_up]
     if isinstance(e, Binary) and e.op in ("+", "-") or isinstance(e, Unary) and e.op == "-":
         candidates.append(_simplify_sum(e, width))
     return min(candidates, key=lambda c: (size(c), to_c(c)))
+
+
+# --- GAMBA-class simplification: normal form, then the smallest rendering of it -------------------
+
+
+_LINEAR_SIGNATURE_VARIABLES = 8  # wider linear layers are written in the conjunction basis
+_PARTS_MAX_SIZE = 64  # the part-by-part simplifier is quadratic in the size; only small inputs get it too
+
+
+@dataclass(frozen=True)
+class Simplification:
+    """A simplified expression and how its equivalence with the input was certified.
+
+    `method` is `unchanged` when nothing smaller was certified (the input is returned as is)."""
+
+    expression: Expr
+    method: str
+    limit: str | None = None  # the size limit that stopped the normal form, if one did
+
+
+def _signature_values(p: Polynomial, support: list[int]) -> list[int]:
+    positions = {index: j for j, index in enumerate(support)}
+    values = [0] * (1 << len(support))
+    constant = p.get((), 0)
+    for m, c in p.items():
+        if m:
+            local = sum(1 << positions[i] for i in range(m[0].bit_length()) if (m[0] >> i) & 1)
+            values[local] += c
+    for j in range(len(support)):
+        bit = 1 << j
+        for v in range(len(values)):
+            if v & bit:
+                values[v] += values[v ^ bit]
+    return [v - constant for v in values]
+
+
+def _mask_indices(mask: int) -> list[int]:
+    return [i for i in range(mask.bit_length()) if (mask >> i) & 1]
+
+
+class _Renderer:
+    """Writes a layered normal form back as a small expression (opaque variables as their own renderings)."""
+
+    def __init__(self, layers: Layers, width: Width) -> None:
+        self.layers = layers
+        self.width = width
+        self.memo: dict[int, Expr] = {}
+
+    def base(self, index: int) -> Expr:
+        if not self.layers.is_opaque(index):
+            return Var(self.layers.names[index])
+        if index not in self.memo:
+            self.memo[index] = self.render(self.layers.opaque_poly(index))
+        return self.memo[index]
+
+    def atom(self, mask: int) -> Expr:
+        return _fold("&", [self.base(i) for i in _mask_indices(mask)])
+
+    def linear(self, p: Polynomial) -> list[Expr]:
+        """Candidate writings of a degree-<=1 polynomial (opaque variables as their renderings)."""
+        support = _mask_indices(_layer_support(p))
+        if len(support) > _LINEAR_SIGNATURE_VARIABLES:
+            terms = [(signed(c, self.width), self.atom(m[0])) for m, c in sorted(p.items()) if m]
+            return [sum_of(terms, signed(p.get((), 0), self.width))]
+        names = [self.layers.names[i] if not self.layers.is_opaque(i) else f"#{i}" for i in support]
+        written = linear_candidates(_signature_values(p, support), names, self.width)
+        mapping = {f"#{i}": self.base(i) for i in support if self.layers.is_opaque(i)}
+        return [substitute(w, mapping) for w in written] if mapping else written
+
+    def render(self, p: Polynomial) -> Expr:
+        linear = {m: c for m, c in p.items() if len(m) <= 1}
+        products = []
+        for m, c in p.items():
+            if len(m) > 1:
+                products.append((signed(c, self.width), _fold("*", [self.atom(a) for a in m])))
+        products.sort(key=lambda t: (-size(t[1]), to_c(t[1]), t[0]))
+        if not products:
+            return min(self.linear(linear), key=_cost)
+        if not linear:
+            return sum_of(products)
+        return min((sum_of(products + _signed_terms(w)) for w in self.linear(linear)), key=_cost)
+
+
+def _layer_support(p: Polynomial) -> int:
+    mask = 0
+    for m in p:
+        for a in m:
+            mask |= a
+    return mask
+
+
+def _certified_method(e: Expr) -> str:
+    """The certify method name for `e == result` proved by equal normal forms."""
+    return {"linear": "signature", "polynomial": "polynomial-normal-form"}.get(mba_class(e), "layered-normal-form")
+
+
+def simplify_certified(e: Expr, width: Width, limits: Limits = DEFAULT_LIMITS) -> Simplification:
+    """The smallest form of `e` certified equivalent to it: the rendering of its layered normal form,
+    or (for small inputs whose expansion has many products, or when the rendering is not certified)
+    the part-by-part simplifier's form. A candidate counts only when it normalises to the same
+    polynomial as `e` in the same layers (shared opaque variables); otherwise `e` is returned
+    unchanged. Never returns an expression that is not certified equal to `e`."""
+    layers = new_layers(variables_of(e), width, limits)
+    try:
+        target = normalise_in(layers, e)
+    except LimitReached as limit:
+        return Simplification(e, "unchanged", str(limit))
+    best, method = e, "unchanged"
+
+    def consider(make: Callable[[], Expr]) -> bool:
+        nonlocal best, method
+        try:
+            candidate = make()
+            if _cost(candidate) < _cost(best) and normalise_in(layers, candidate) == target:
+                best, method = candidate, _certified_method(e)
+                return True
+        except NotInClass:  # a size limit (LimitReached) or a part outside the linear class
+            pass
+        return False
+
+    rendered = consider(lambda: _Renderer(layers, width).render(target))
+    expanded_products = sum(1 for m in target if len(m) > 1)
+    if size(e) <= _PARTS_MAX_SIZE and (expanded_products > 2 or not rendered):  # a factored form may win
+        consider(lambda: simplify_parts(e, width))
+    return Simplification(best, method)

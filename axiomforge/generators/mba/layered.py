@@ -1,0 +1,318 @@
+"""Normal forms of non-linear MBA by layered bitwise abstraction (the GAMBA idea, written from its paper).
+
+A value is a polynomial, with coefficients mod 2^width, in *atoms*: conjunctions
+`m_S = AND_{j in S} v_j` of base variables. Base variables are the input variables and *opaque*
+terms: operands of a bitwise operator that are not themselves bitwise functions (`x*y` in
+`(x*y) & z`). The pass is bottom-up:
+
+- `+ - *` and unary `-` are ring operations on polynomials; `~e = -e - 1` for every word;
+- a bitwise operator looks at its operands' polynomials. A polynomial of degree <= 1 whose
+  per-bit value `G(v) = sum_S c_S [S subset of v] - k` lies in {0, 1} at every assignment v is the
+  bitwise function with truth table G (this is the signature theorem read backwards), so an
+  arithmetic disguise of a bitwise function (`2*(a&b) + (a^b) - b`, which is `a`) is seen through.
+  Any other operand becomes an opaque base variable, keyed by its own normal form, so equal
+  subterms written differently get the same variable. The result's truth table goes back to the
+  conjunction basis by the Moebius transform;
+- at the end, an atom that is a lone opaque variable is replaced by that variable's polynomial
+  (substituting back), so `x*y` inside and outside bitwise operators cancels.
+
+Every step is an equation between word functions except the abstraction, which only forgets how
+opaque terms relate to the inputs: a zero polynomial for `lhs - rhs` proves the identity (sound),
+and a non-zero one proves nothing. Sizes are checked *before* each product or truth table is
+built, so a limit is a `LimitReached`, never a MemoryError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .expr import BITWISE_BINARY, Binary, Const, Expr, Unary, Var, Width, sort_variables, variables_of
+from .normal_form import NotInClass
+
+Monomial = tuple[int, ...]  # sorted atom masks over base-variable indices (a multiset); () is the constant
+Polynomial = dict[Monomial, int]
+
+
+class LimitReached(NotInClass):
+    """A size limit would be exceeded: the computation stops before building the oversized object."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that hold *during* the computation (each is checked before the work it bounds)."""
+
+    max_terms: int = 20_000  # terms of any intermediate polynomial
+    max_products: int = 400_000  # term pairs one multiplication may form
+    max_bitwise_variables: int = 12  # support of one bitwise layer (its truth table has 2^k entries)
+    max_opaque: int = 200  # distinct opaque subterms
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class Layers:
+    """The base variables of one normalisation: the inputs, then opaque subterms in order of discovery.
+
+    Mutable while one expression (or both sides of one identity) is normalised, so that equal
+    opaque subterms on either side share a variable; nothing outside `normalise` sees it change."""
+
+    width: Width
+    limits: Limits
+    names: list[str]
+    opaque: list[Polynomial] = field(default_factory=list)  # opaque[i] is base variable len(names) + i
+    keys: dict[tuple[tuple[Monomial, int], ...], int] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.names) + len(self.opaque)
+
+    def is_opaque(self, index: int) -> bool:
+        return index >= len(self.names)
+
+    def opaque_poly(self, index: int) -> Polynomial:
+        return self.opaque[index - len(self.names)]
+
+    def reduce(self, p: Polynomial) -> Polynomial:
+        if self.width is None:
+            return {m: c for m, c in p.items() if c}
+        modulus = 1 << self.width
+        out = {}
+        for m, c in p.items():
+            c %= modulus
+            if c:
+                out[m] = c
+        return out
+
+    def check_size(self, p: Polynomial) -> Polynomial:
+        if len(p) > self.limits.max_terms:
+            raise LimitReached(f"normal form exceeds {self.limits.max_terms} terms")
+        return p
+
+
+def _add(a: Polynomial, b: Polynomial, sign: int = 1) -> Polynomial:
+    out = dict(a)
+    for m, c in b.items():
+        out[m] = out.get(m, 0) + sign * c
+    return out
+
+
+def _mul(layers: Layers, a: Polynomial, b: Polynomial) -> Polynomial:
+    if len(a) * len(b) > layers.limits.max_products:
+        raise LimitReached(f"a product of {len(a)} by {len(b)} terms exceeds {layers.limits.max_products} term pairs")
+    out: Polynomial = {}
+    for ma, ca in a.items():
+        for mb, cb in b.items():
+            m = tuple(sorted(ma + mb)) if ma and mb else (ma or mb)
+            out[m] = out.get(m, 0) + ca * cb
+    return layers.check_size(layers.reduce(out))
+
+
+def _is_linear(p: Polynomial) -> bool:
+    return all(len(m) <= 1 for m in p)
+
+
+def _support(p: Polynomial) -> int:
+    mask = 0
+    for m in p:
+        for atom in m:
+            mask |= atom
+    return mask
+
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    i = 0
+    while mask:
+        if mask & 1:
+            out.append(i)
+        mask >>= 1
+        i += 1
+    return out
+
+
+def _local(mask: int, positions: dict[int, int]) -> int:
+    out = 0
+    for i in _bits(mask):
+        out |= 1 << positions[i]
+    return out
+
+
+def _bit_values(layers: Layers, p: Polynomial, support: list[int]) -> list[int] | None:
+    """G(v) for every assignment v of `support`, if `p` is linear and every G(v) is 0 or 1; else None."""
+    if not _is_linear(p):
+        return None
+    positions = {index: j for j, index in enumerate(support)}
+    values = [0] * (1 << len(support))
+    constant = 0
+    for m, c in p.items():
+        if m:
+            values[_local(m[0], positions)] += c
+        else:
+            constant = c
+    for j in range(len(support)):  # zeta transform: sum over subsets
+        bit = 1 << j
+        for v in range(len(values)):
+            if v & bit:
+                values[v] += values[v ^ bit]
+    modulus = None if layers.width is None else 1 << layers.width
+    out = []
+    for value in values:
+        g = value - constant
+        if modulus is not None:
+            g %= modulus
+        if g not in (0, 1):
+            return None
+        out.append(g)
+    return out
+
+
+def _from_bits(layers: Layers, bits: list[int], support: list[int]) -> Polynomial:
+    """The conjunction-basis polynomial of the bitwise function with these per-bit values (Moebius)."""
+    values = list(bits)
+    for j in range(len(support)):
+        bit = 1 << j
+        for v in range(len(values)):
+            if v & bit:
+                values[v] -= values[v ^ bit]
+    poly: Polynomial = {}
+    for local, c in enumerate(values):
+        if not c:
+            continue
+        if local == 0:
+            poly[()] = -c  # the empty conjunction is the all-ones word, -1
+        else:
+            poly[(sum(1 << support[j] for j in _bits(local)),)] = c
+    return layers.reduce(poly)
+
+
+def _key(p: Polynomial) -> tuple[tuple[Monomial, int], ...]:
+    return tuple(sorted(p.items()))
+
+
+def _complement(layers: Layers, p: Polynomial) -> Polynomial:
+    out = {m: -c for m, c in p.items()}
+    out[()] = out.get((), 0) - 1
+    return layers.reduce(out)
+
+
+def _opaque(layers: Layers, p: Polynomial) -> Polynomial:
+    """`p` as one base variable, or the complement `~t` of one: an opaque term and its complement
+    (`y - 1` and `~(y - 1)`, which is `-y`) share a variable, whichever is met first."""
+    p = substitute_back(layers, p)
+    complement = _complement(layers, p)
+    key, complement_key = _key(p), _key(complement)
+    negated = complement_key < key
+    if negated:
+        p, key = complement, complement_key
+    index = layers.keys.get(key)
+    if index is None:
+        if len(layers.opaque) >= layers.limits.max_opaque:
+            raise LimitReached(f"more than {layers.limits.max_opaque} opaque subterms")
+        index = layers.count
+        layers.opaque.append(p)
+        layers.keys[key] = index
+    return layers.reduce({(1 << index,): -1, (): -1}) if negated else {(1 << index,): 1}
+
+
+def _bitwise(layers: Layers, op: str, a: Polynomial, b: Polynomial) -> Polynomial:
+    support = _bits((_support(a) if _is_linear(a) else 0) | (_support(b) if _is_linear(b) else 0))
+    wide = len(support) > layers.limits.max_bitwise_variables  # too wide a truth table: keep operands opaque
+    va = None if wide else _bit_values(layers, a, support)
+    if va is None:
+        a = _opaque(layers, a)
+    vb = None if wide else _bit_values(layers, b, support)
+    if vb is None:
+        b = _opaque(layers, b)
+    if va is None or vb is None:
+        support = _bits(_support(a) | _support(b))
+        if len(support) > layers.limits.max_bitwise_variables:
+            raise LimitReached(f"a bitwise layer over more than {layers.limits.max_bitwise_variables} variables")
+        va = _bit_values(layers, a, support)
+        vb = _bit_values(layers, b, support)
+        assert va is not None and vb is not None  # bitwise and opaque operands are bitwise functions
+    if op == "&":
+        bits = [x & y for x, y in zip(va, vb, strict=True)]
+    elif op == "|":
+        bits = [x | y for x, y in zip(va, vb, strict=True)]
+    else:
+        bits = [x ^ y for x, y in zip(va, vb, strict=True)]
+    return _from_bits(layers, bits, support)
+
+
+def _normalise(layers: Layers, e: Expr, index: dict[str, int]) -> Polynomial:
+    if isinstance(e, Var):
+        return {(1 << index[e.name],): 1}
+    if isinstance(e, Const):
+        return layers.reduce({(): e.value})
+    if isinstance(e, Unary):
+        inner = _normalise(layers, e.arg, index)
+        negated = {m: -c for m, c in inner.items()}
+        if e.op == "~":
+            negated[()] = negated.get((), 0) - 1
+        return layers.reduce(negated)
+    a = _normalise(layers, e.left, index)
+    b = _normalise(layers, e.right, index)
+    if e.op in BITWISE_BINARY:
+        return _bitwise(layers, e.op, a, b)
+    if e.op == "*":
+        return _mul(layers, a, b)
+    return layers.check_size(layers.reduce(_add(a, b, 1 if e.op == "+" else -1)))
+
+
+def substitute_back(layers: Layers, p: Polynomial) -> Polynomial:
+    """Replace every atom that is a lone opaque variable by that variable's polynomial (latest first)."""
+    for index in range(layers.count - 1, len(layers.names) - 1, -1):
+        atom = 1 << index
+        if not any(atom in m for m in p):
+            continue
+        replacement = layers.opaque_poly(index)
+        out: Polynomial = {}
+        for m, c in p.items():
+            power = m.count(atom)
+            term: Polynomial = {tuple(a for a in m if a != atom): c}
+            for _ in range(power):
+                term = _mul(layers, term, replacement)
+            out = _add(out, term)
+        p = layers.check_size(layers.reduce(out))
+    return p
+
+
+@dataclass(frozen=True)
+class NormalForm:
+    """The polynomial of an expression (or of `lhs - rhs`) and the base variables it is written in."""
+
+    polynomial: Polynomial
+    names: tuple[str, ...]  # input variables, indices 0 .. len(names) - 1
+    opaque: tuple[Polynomial, ...]  # opaque subterms, indices len(names) ..
+    width: Width
+
+    @property
+    def is_zero(self) -> bool:
+        return not self.polynomial
+
+
+def new_layers(variables: Sequence[str], width: Width, limits: Limits = DEFAULT_LIMITS) -> Layers:
+    return Layers(width, limits, list(variables))
+
+
+def normalise_in(layers: Layers, e: Expr) -> Polynomial:
+    """The normal form of `e` in `layers` (shared opaque variables); lone opaque atoms substituted back."""
+    index = {name: i for i, name in enumerate(layers.names)}
+    return substitute_back(layers, _normalise(layers, e, index))
+
+
+def normal_form(e: Expr, width: Width, variables: Sequence[str] | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> NormalForm:
+    """The layered normal form of `e` (raises `LimitReached` when a limit would be exceeded)."""
+    names = tuple(variables) if variables is not None else variables_of(e)
+    layers = new_layers(names, width, limits)
+    poly = normalise_in(layers, e)
+    return NormalForm(poly, names, tuple(layers.opaque), width)
+
+
+def difference_is_zero(lhs: Expr, rhs: Expr, width: Width, limits: Limits = DEFAULT_LIMITS) -> NormalForm:
+    """The normal form of `lhs - rhs` (zero proves `lhs == rhs` at `width`)."""
+    names = sort_variables(set(variables_of(lhs)) | set(variables_of(rhs)))
+    return normal_form(Binary("-", lhs, rhs), width, names, limits)
