@@ -128,6 +128,16 @@ class ExpectDecl:
 
 
 @dataclass(frozen=True)
+class GoalDecl:
+    """A statement the user wants proved: `axiomforge prove FILE --goal NAME` steers the search
+    towards it (lemmas over its symbols); unlike `expect`, a goal is read by the search."""
+
+    name: str
+    formula: Formula
+    location: SourceLocation | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Theory:
     name: str
     source: str
@@ -138,6 +148,7 @@ class Theory:
     axioms: tuple[AxiomDecl, ...]
     induction: tuple[InductionDecl, ...]
     expects: tuple[ExpectDecl, ...] = ()
+    goals: tuple[GoalDecl, ...] = ()
 
     def function(self, name: str) -> FunctionDecl:
         for decl in self.functions:

@@ -84,12 +84,14 @@ class FiniteModel:
         for _ in range(8):
             for sort, ind in inductive.items():
                 seen = list(domains.get(sort, []))
+                members = set(seen)  # membership in O(1): a 3-argument constructor makes 8000 values
                 for cname in ind.constructors:
                     decl = self.theory.function(cname)
                     pools = [domains.get(s, []) if s != sort else list(seen) for s in decl.arg_sorts]
                     for args in itertools.product(*pools):
                         value = App(cname, tuple(args))
-                        if value not in seen:
+                        if value not in members:
+                            members.add(value)
                             seen.append(value)
                 seen.sort(key=_value_size)
                 domains[sort] = seen[: self.config.values_per_sort * 4]

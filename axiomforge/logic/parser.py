@@ -36,6 +36,7 @@ from axiomforge.logic.ir import (
     ExpectDecl,
     Formula,
     FunctionDecl,
+    GoalDecl,
     InductionDecl,
     Not,
     Quant,
@@ -49,6 +50,15 @@ from axiomforge.logic.ir import (
 
 PROP = "Prop"
 """The result 'sort' of a definition that defines a relation."""
+
+BOOL, BOOL_TRUE, BOOL_FALSE = "Bool", "True", "False"
+"""`if c then a else b` needs `datatype Bool := False | True`; a Bool term in formula position
+`p(x)` reads `p(x) = True`."""
+
+
+def ite_name(sort: str) -> str:
+    """The function symbol `if … then … else …` at `sort` stands for (declared on first use)."""
+    return f"ite_{sort}"
 
 # Printed operator spellings that mean the same symbol: a theory declares one, users may type either.
 OPERATOR_ALIASES: dict[str, str] = {"·": "*", "*": "·", "≤": "<=", "<=": "≤", "≥": ">=", ">=": "≥"}
@@ -84,6 +94,10 @@ _TOKEN_WORDS: dict[str, str] = {
     "DEFEQ": "':='",
     "LBRACKET": "'['",
     "ASSOC": "left/right/none",
+    "IF": "'if'",
+    "THEN": "'then'",
+    "ELSE": "'else'",
+    "VBAR": "'|'",
     "OPSYM": "an operator",
     "LPAR": "'('",
     "RPAR": "')'",
@@ -97,7 +111,7 @@ _TOKEN_WORDS: dict[str, str] = {
 _FRAGMENT_WORDS = {"$END": "end of input"}
 
 _ITEM_KEYWORDS = ("theory", "sort", "const", "function", "relation", "definition", "induction", "axiom",
-                  "expect", "include")
+                  "expect", "include", "datatype", "goal")
 
 
 def _expected_words(expected: Iterable[str], fragment: bool = False) -> str:
@@ -279,6 +293,7 @@ class _Signature:
     axioms: list[AxiomDecl] = field(default_factory=list)
     induction: list[InductionDecl] = field(default_factory=list)
     expects: list[ExpectDecl] = field(default_factory=list)
+    goals: list[GoalDecl] = field(default_factory=list)
 
     @classmethod
     def of_theory(cls, theory: Theory) -> _Signature:
@@ -424,6 +439,8 @@ class _Elaborator:
             self.src.type_error(f"undeclared name {name} (not a bound variable or a constant)", tok)
         if kind == "app":
             return self._app_term(node, scope)
+        if kind == "ite":
+            return self._ite_term(node, scope)
         if kind == "numeral":
             return self._notation_term(str(_kids(node)[0]), node)
         if kind == "brackets":
@@ -456,6 +473,42 @@ class _Elaborator:
         for i, (arg, sort) in enumerate(zip(args, fn.arg_sorts)):
             self._expect_sort(arg, sort, f"argument {i + 1} of {name}")
         return _PApp(name, args, fn.result_sort, node)
+
+    def _ite_term(self, node: Tree, scope: _Scope) -> _PApp:
+        """`if c then a else b`: c a Bool term, a and b of one sort S; the IR term is
+        `ite_S(c, a, b)`, with `ite_S(True, a, b) = a` and `ite_S(False, a, b) = b` as axioms."""
+        _if, cond_node, _then, then_node, _else, else_node = _kids(node)
+        bool_ctors = self.sig.functions.get(BOOL_TRUE), self.sig.functions.get(BOOL_FALSE)
+        if any(c is None or c.result_sort != BOOL or c.arg_sorts for c in bool_ctors):
+            self.src.type_error(f"if … then … else … needs the sort {BOOL}: declare "
+                                f"`datatype {BOOL} := {BOOL_FALSE} | {BOOL_TRUE}` first", node)
+        cond = self.term(cond_node, scope)
+        self._expect_sort(cond, BOOL, "the condition of if")
+        then_term, else_term = self.term(then_node, scope), self.term(else_node, scope)
+        self._same_sort(then_term, else_term, node)
+        sort = next((t.sort for t in (then_term, else_term) if isinstance(t, _PApp)), None)
+        if sort is None:
+            for t in (then_term, else_term):
+                if isinstance(t, _PVar) and t.binder.cell.root().sort is not None:
+                    sort = t.binder.cell.root().sort
+        if sort is None:
+            self.src.type_error("cannot infer the sort of this if … then … else …; annotate its variables", node)
+        name = ite_name(sort)
+        if name not in self.sig.functions:
+            self._declare_ite(sort, node)
+        return _PApp(name, [cond, then_term, else_term], sort, node)
+
+    def _declare_ite(self, sort: str, node: Tree) -> None:
+        name = ite_name(sort)
+        taken = self.sig.symbol_taken(name)
+        if taken is not None:
+            self.src.type_error(f"if … then … else … at {sort} needs the name {name}, already a {taken}", node)
+        self.sig.functions[name] = FunctionDecl(name, (BOOL, sort, sort), sort, None, self.src.location(node))
+        a, b = Var("a", sort), Var("b", sort)
+        for ctor, picked in ((BOOL_TRUE, a), (BOOL_FALSE, b)):
+            body: Formula = Eq(App(name, (App(ctor), a, b)), picked)
+            self.sig.axioms.append(AxiomDecl(f"{name}_{ctor.lower()}", "axiom",
+                                             Quant("forall", a, Quant("forall", b, body)), self.src.location(node)))
 
     def _check_arity(self, name: str, arg_sorts: Sequence[str], args: Sequence[_PTerm], node: Tree) -> None:
         if len(args) != len(arg_sorts):
@@ -566,6 +619,8 @@ class _Elaborator:
         kind = node.data
         if kind == "chain" or kind == "paren":
             result = self._chain(node, scope) if kind == "chain" else self._paren(node, scope)
+            if isinstance(result, _PApp) and result.sort == BOOL and BOOL_TRUE in self.sig.functions:
+                return _PEq(result, _PApp(BOOL_TRUE, [], BOOL, node))  # `p(x)` reads `p(x) = True`
             if isinstance(result, _PVar | _PApp):
                 self.src.type_error("expected a formula, found a term (add '= ...' or use a relation)", node)
             return result
@@ -896,6 +951,54 @@ class _TheoryBuilder:
                            ctor_toks[0])
         self.sig.induction.append(InductionDecl(sort, tuple(ctors), src.location(item)))
 
+    def _datatype_decl(self, item: Tree, src: _Source, base_dir: Path | None) -> None:
+        """`datatype S := C1 | C2(S1, S2)`: the sort, its constructors, its induction schema and
+        the freeness axioms (distinct constructors differ, each constructor is injective), which
+        hold of every algebraic data type but follow from no induction schema."""
+        sort_tok, _defeq, *ctor_items = _kids(item)
+        if str(sort_tok) == PROP:
+            src.type_error(f"{PROP} is reserved for relations; choose another sort name", sort_tok)
+        sort = self._declare_name(sort_tok, src)
+        self.sig.sorts.append(sort)
+        ctors: list[tuple[str, tuple[str, ...]]] = []
+        for ctor in ctor_items:
+            name_tok, *arg_toks = _kids(ctor)
+            arg_sorts = self._sorts([t for t in arg_toks if t is not None], src)
+            name = self._declare_name(name_tok, src)
+            self._add_function(name, arg_sorts, sort, {}, ctor, src)
+            ctors.append((name, arg_sorts))
+        if all(sort in args for _, args in ctors):
+            src.type_error(f"datatype {sort} needs a base constructor (one without a {sort} argument)", sort_tok)
+        self.sig.induction.append(InductionDecl(sort, tuple(c for c, _ in ctors), src.location(item)))
+
+        def fresh(prefix: str, args: tuple[str, ...]) -> tuple[Var, ...]:
+            return tuple(Var(f"{prefix}{i + 1}", s) for i, s in enumerate(args))
+
+        def close(variables: Sequence[Var], body: Formula) -> Formula:
+            for var in reversed(variables):
+                body = Quant("forall", var, body)
+            return body
+
+        where = Token("NAME", sort, line=sort_tok.line, column=sort_tok.column)
+        for i, (c1, a1) in enumerate(ctors):
+            for c2, a2 in ctors[i + 1:]:
+                xs, ys = fresh("x", a1), fresh("y", a2)
+                body: Formula = Not(Eq(App(c1, xs), App(c2, ys)))
+                self._add_axiom(where.update(value=f"{c1}_ne_{c2}"), "axiom", close(xs + ys, body), item, src)
+        for c, args in ctors:
+            xs, ys = fresh("x", args), fresh("y", args)
+            for k in range(len(args)):
+                body = Binary("implies", Eq(App(c, xs), App(c, ys)), Eq(xs[k], ys[k]))
+                suffix = "" if len(args) == 1 else f"_{k + 1}"
+                self._add_axiom(where.update(value=f"{c}_inj{suffix}"), "axiom", close(xs + ys, body), item, src)
+
+    def _goal_decl(self, item: Tree, src: _Source, base_dir: Path | None) -> None:
+        name_tok, body = _kids(item)
+        name = str(name_tok)
+        if any(g.name == name for g in self.sig.goals):
+            src.type_error(f"duplicate goal name {name}", name_tok)
+        self.sig.goals.append(GoalDecl(name, self._closed_formula(body, src), src.location(item)))
+
     def _closed_formula(self, node: Tree, src: _Source) -> Formula:
         elab = _Elaborator(self.sig, src)
         pformula = elab.formula(node, _Scope(None, allow_free=False))
@@ -975,6 +1078,7 @@ def _parse_theory_text(text: str, filename: str, base_dir: Path | None) -> Theor
         axioms=tuple(sig.axioms),
         induction=tuple(sig.induction),
         expects=tuple(sig.expects),
+        goals=tuple(sig.goals),
     )
 
 

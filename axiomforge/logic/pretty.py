@@ -333,6 +333,10 @@ def format_theory(theory: Theory, ascii: bool = False) -> str:
         lines.append("")
     for expect in theory.expects:
         lines.append(f"expect {expect.name} : {format_formula(expect.formula, theory, ascii)}")
+    if theory.goals:
+        lines.append("")
+    for goal in theory.goals:
+        lines.append(f"goal {goal.name} : {format_formula(goal.formula, theory, ascii)}")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

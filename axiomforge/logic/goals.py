@@ -1,0 +1,456 @@
+"""Goal-directed proving (HipSpec/Hipster style): `axiomforge prove FILE --goal NAME`.
+
+A goal steers the search; `expect` lines never do. For one goal:
+
+1. The goal is tested on the finite model first: a counterexample ends the attempt (the goal is
+   false, or at least not a consequence the model agrees with), and nothing is proved.
+2. The goal is tried with the prover (rewriting, induction on each variable with the hypothesis
+   generalised over the others) extended by *case splits*: when the two sides do not meet, a
+   condition `if c then … else …` in a normal form is split on (c = True / c = False), and an
+   eigenvariable that blocks a defining equation's pattern (`take(S(n), xs)` with xs unknown)
+   is split over its sort's constructors. An induction followed by such splits follows the
+   recursion of the function being defined (recursion induction).
+3. If that fails: *theory exploration* over the goal's symbols. The conjecturer (QuickSpec
+   style, `logic/conjecture.py`) enumerates terms over the goal's functions and what their
+   definitions call (never `ite`), and proposes the equations and shapes the finite model does
+   not refute; a *generalisation* of the goal (a repeated subterm made a variable) is proposed
+   too, if the model does not refute it. Candidates are proved smallest first with the same
+   prover; each proved lemma becomes a rewrite rule, and the goal is retried after each one.
+4. Only the lemmas the goal's proof cites (transitively) are kept; they and the goal are written
+   to proofs.json like any other theorems and re-checked by the independent checker.
+
+Case splits are ordinary proof steps: `∀b. (t = b → G)` by `cases` over b's sort, instantiated
+at b := t and discharged with `t = t`, so the checker needs no new rule. Budgets are counts of
+rewrite steps, candidates and passes, never clocks, so the same file gives the same proofs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from axiomforge.logic.conjecture import Candidate, ConjectureConfig, ConjectureStats, generate_candidates
+from axiomforge.logic.engine import RunResult, RunSummary, Theorem, is_redundant, theorem_name
+from axiomforge.logic.ir import App, Binary, Eq, Formula, Not, Quant, Term, Theory, Var
+from axiomforge.logic.models import FiniteModel, ModelConfig
+from axiomforge.logic.prover import Context, Knowledge, Law, ProofResult, Prover, ProverConfig
+from axiomforge.logic.rewrite import BudgetExceeded
+from axiomforge.logic.terms import (
+    close_formula,
+    formula_size,
+    formula_symbols,
+    positions,
+    strip_foralls,
+    substitute_formula,
+)
+
+
+@dataclass(frozen=True)
+class GoalConfig:
+    rewrite_budget: int = 4000
+    lemma_budget: int = 1500
+    max_splits: int = 3
+    max_size: int = 6
+    max_candidates: int = 400
+    max_passes: int = 3
+    model: ModelConfig = field(default_factory=ModelConfig)
+
+
+@dataclass
+class GoalOutcome:
+    name: str
+    statement: Formula
+    status: str  # "proved" | "false" | "unproved"
+    theorems: list[Theorem]  # lemmas in proof order, then the goal (when proved)
+    counterexample: dict[Var, Term] | None
+    lemmas_tried: int
+    lemmas_proved: int
+    seconds: float
+
+    def tree(self, theory: Theory) -> list[str]:
+        """The proof tree: the goal, then the lemmas each theorem cites, indented."""
+        from axiomforge.logic.pretty import format_formula
+
+        by_name = {t.name: t for t in self.theorems}
+        lines: list[str] = []
+
+        def walk(name: str, depth: int, seen: frozenset[str]) -> None:
+            t = by_name[name]
+            lines.append(f"{'  ' * depth}{t.name}: {format_formula(t.statement, theory)}  [{t.method}]")
+            for cited in t.cites:
+                if cited in by_name and cited not in seen:
+                    walk(cited, depth + 1, seen | {cited})
+
+        if self.status == "proved":
+            walk(self.name, 0, frozenset({self.name}))
+        return lines
+
+
+# ---------------------------------------------------------------- case splits inside proofs
+
+
+class _SplitContext(Context):
+    """A proof context that, when a goal does not follow by rewriting, splits on an `if`
+    condition or on a variable blocking a defining equation, and proves every case."""
+
+    splits_left: int = 0
+
+    def copy(self) -> Context:
+        other = super().copy()
+        other.__class__ = _SplitContext
+        other.splits_left = self.splits_left  # type: ignore[attr-defined]
+        return other
+
+    def prove(self, goal: Formula) -> int | None:
+        sid = super().prove(goal)
+        if sid is not None or self.splits_left <= 0 or not isinstance(goal, Eq | Not | Binary):
+            return sid
+        if self.exists_pending or self.or_pending or self.false_step is not None:
+            return sid
+        prover = self.prover
+        assert isinstance(prover, GoalProver)
+        for term in self._split_terms(goal)[:3]:
+            result = self._split(goal, term)
+            if result is not None:
+                return result
+        return None
+
+    def _split_terms(self, goal: Formula) -> list[Term]:
+        prover = self.prover
+        assert isinstance(prover, GoalProver)
+        sources: list[Term] = []
+        _terms_of(goal, sources)
+        for fact in self.facts + self.neg_facts:
+            _terms_of(fact.formula, sources)
+        found: list[Term] = []
+        for src in sources:
+            try:
+                nf, _ = self.normalize(src)
+            except BudgetExceeded:
+                return found
+            for term in prover.blocking(nf):
+                if term not in found:
+                    found.append(term)
+        return found
+
+    def _split(self, goal: Formula, term: Term) -> int | None:
+        prover = self.prover
+        assert isinstance(prover, GoalProver)
+        sort = prover.sorts_of(term)
+        decl = next((ind for ind in prover.theory.induction if ind.sort == sort), None)
+        if decl is None:
+            return None
+        b = self.builder
+        var = self._fresh_var(sort, "c")
+        motive = Binary("implies", Eq(term, var), goal)
+        premises: list[int] = []
+        for cname in decl.constructors:
+            ys = [self._fresh_var(s, "y") for s in prover.theory.function(cname).arg_sorts]
+            case = substitute_formula(motive, {var: App(cname, tuple(ys))})
+            branch = self.copy()
+            branch.splits_left = self.splits_left - 1  # type: ignore[attr-defined]
+            sid = branch.prove(case)
+            if sid is None:
+                return None
+            for y in reversed(ys):
+                sid = b.gen(sid, y)
+            premises.append(sid)
+        every = b.induction(tuple(premises), var, Quant("forall", var, motive), rule="cases")
+        return b.mp(b.inst(every, [(var, term)]), b.refl(term))
+
+
+def _terms_of(formula: Formula, out: list[Term]) -> None:
+    match formula:
+        case Eq(lhs, rhs):
+            out.extend([lhs, rhs])
+        case Not(body):
+            _terms_of(body, out)
+        case Binary(_, left, right):
+            _terms_of(left, out)
+            _terms_of(right, out)
+        case Quant(_, _, body):
+            _terms_of(body, out)
+
+
+class GoalProver(Prover):
+    """The prover with case splits (see `_SplitContext`)."""
+
+    def __init__(self, knowledge: Knowledge, config: ProverConfig | None = None, max_splits: int = 3) -> None:
+        super().__init__(knowledge, config)
+        self.max_splits = max_splits
+        self.patterns = _defining_patterns(self.theory)
+        self.ite_functions = _ite_functions(self.theory)
+
+    def _context(self, builder):  # type: ignore[no-untyped-def]
+        ctx = super()._context(builder)
+        ctx.__class__ = _SplitContext
+        ctx.splits_left = self.max_splits  # type: ignore[attr-defined]
+        return ctx
+
+    def blocking(self, term: Term) -> list[Term]:
+        """Subterms a case split would unblock, innermost first: the condition of an `if`
+        that is not a constructor, and variables where a defining equation wants a constructor."""
+        out: list[Term] = []
+        for _, sub in sorted(positions(term), key=lambda ps: -len(ps[0])):
+            if not isinstance(sub, App):
+                continue
+            if sub.fn in self.ite_functions:
+                cond = sub.args[0]
+                if not (isinstance(cond, App) and cond.fn in self.constructors):
+                    out.append(cond)
+                continue
+            for pattern in self.patterns.get(sub.fn, ()):
+                for blocked in _blocked_vars(pattern, sub, self.constructors):
+                    if blocked not in out:
+                        out.append(blocked)
+        return out
+
+    @property
+    def constructors(self) -> set[str]:
+        return {c for ind in self.theory.induction for c in ind.constructors}
+
+
+def _ite_functions(theory: Theory) -> set[str]:
+    """Functions defined like `ite_S`: two axioms selecting the second or third argument on the
+    two constructors of the first argument's sort (recognised by their axioms, not their name)."""
+    out = set()
+    for f in theory.functions:
+        if len(f.arg_sorts) != 3 or f.arg_sorts[1] != f.result_sort or f.arg_sorts[2] != f.result_sort:
+            continue
+        picks = set()
+        for ax in theory.axioms:
+            variables, body = strip_foralls(ax.formula)
+            if isinstance(body, Eq) and isinstance(body.lhs, App) and body.lhs.fn == f.name:
+                c, a, b = body.lhs.args
+                if isinstance(c, App) and not c.args and isinstance(a, Var) and isinstance(b, Var) and a != b:
+                    picks.add(1 if body.rhs == a else 2 if body.rhs == b else 0)
+        if picks == {1, 2}:
+            out.add(f.name)
+    return out
+
+
+def _defining_patterns(theory: Theory) -> dict[str, list[App]]:
+    constructors = {c for ind in theory.induction for c in ind.constructors}
+    out: dict[str, list[App]] = {}
+    for ax in theory.axioms:
+        _, body = strip_foralls(ax.formula)
+        if (isinstance(body, Eq) and isinstance(body.lhs, App) and body.lhs.fn not in constructors
+                and any(isinstance(a, App) for a in body.lhs.args)):
+            out.setdefault(body.lhs.fn, []).append(body.lhs)
+    return out
+
+
+def _blocked_vars(pattern: Term, term: Term, constructors: set[str]) -> list[Var]:
+    """Variables of `term` standing where `pattern` has a constructor (if the rest matches)."""
+    if isinstance(pattern, Var):
+        return []
+    if isinstance(term, Var):
+        return [term] if pattern.fn in constructors else []
+    if pattern.fn != term.fn or len(pattern.args) != len(term.args):
+        return []
+    out: list[Var] = []
+    for p, t in zip(pattern.args, term.args):
+        if isinstance(p, App) and isinstance(t, App) and (p.fn != t.fn) and t.fn in constructors:
+            return []  # a different constructor: this pattern cannot apply
+        out.extend(_blocked_vars(p, t, constructors))
+    return out
+
+
+# ---------------------------------------------------------------- exploration signature
+
+
+def exploration_theory(theory: Theory, statement: Formula) -> Theory:
+    """The goal's functions and those their defining equations call (transitively), with the
+    constructors of the sorts involved; `ite` symbols are left out of the enumeration."""
+    from dataclasses import replace
+
+    ite = _ite_functions(theory)
+    keep = set(formula_symbols(statement)) - ite
+    defining: dict[str, set[str]] = {}
+    for ax in theory.axioms:
+        _, body = strip_foralls(ax.formula)
+        if isinstance(body, Eq) and isinstance(body.lhs, App):
+            defining.setdefault(body.lhs.fn, set()).update(formula_symbols(body) - ite)
+    changed = True
+    while changed:
+        changed = False
+        for f in list(keep):
+            extra = defining.get(f, set()) - keep
+            if extra:
+                keep |= extra
+                changed = True
+    sorts = {theory.function(f).result_sort for f in keep} | {s for f in keep for s in theory.function(f).arg_sorts}
+    sorts |= {v.sort for v in strip_foralls(statement)[0]}
+    for ind in theory.induction:
+        if ind.sort in sorts:
+            keep |= set(ind.constructors)
+    sorts |= {s for f in keep for s in theory.function(f).arg_sorts}
+    functions = tuple(f for f in theory.functions if f.name in keep)
+    axioms = tuple(ax for ax in theory.axioms if formula_symbols(ax.formula) <= keep)
+    induction = tuple(ind for ind in theory.induction if ind.sort in sorts)
+    return replace(theory, sorts=tuple(s for s in theory.sorts if s in sorts), functions=functions,
+                   relations=(), axioms=axioms, induction=induction, expects=(), goals=())
+
+
+def generalizations(statement: Formula, theory: Theory) -> list[Formula]:
+    """The goal with one repeated non-variable subterm (two occurrences or more) replaced by a
+    fresh variable everywhere, biggest subterm first."""
+    variables, body = strip_foralls(statement)
+    if not isinstance(body, Eq):
+        return []
+    counts: dict[Term, int] = {}
+    for side in (body.lhs, body.rhs):
+        for _, sub in positions(side):
+            if isinstance(sub, App) and sub.args:
+                counts[sub] = counts.get(sub, 0) + 1
+    out: list[Formula] = []
+    names = {v.name for v in variables}
+    for sub, n in sorted(counts.items(), key=lambda kv: (-_size(kv[0]), repr(kv[0]))):
+        if n < 2:
+            continue
+        name = next(f"g{i}" for i in range(1, 100) if f"g{i}" not in names)
+        assert isinstance(sub, App)
+        fresh = Var(name, theory.function(sub.fn).result_sort)
+        new_body = Eq(_replace_all(body.lhs, sub, fresh), _replace_all(body.rhs, sub, fresh))
+        remaining = [v for v in variables if _occurs(v, new_body)]
+        out.append(close_formula(new_body, [*remaining, fresh]))
+    return out
+
+
+def _size(t: Term) -> int:
+    return 1 if isinstance(t, Var) else 1 + sum(_size(a) for a in t.args)
+
+
+def _occurs(v: Var, f: Formula) -> bool:
+    from axiomforge.logic.ir import free_vars
+
+    return v in free_vars(f)
+
+
+def _replace_all(term: Term, old: Term, new: Term) -> Term:
+    if term == old:
+        return new
+    if isinstance(term, App):
+        return App(term.fn, tuple(_replace_all(a, old, new) for a in term.args))
+    return term
+
+
+# ---------------------------------------------------------------- the goal loop
+
+
+def _attempt(theory: Theory, laws: list[Law], statement: Formula, budget: int, splits: int) -> ProofResult | None:
+    prover = GoalProver(Knowledge(theory, laws), ProverConfig(rewrite_budget=budget), max_splits=splits)
+    try:
+        return prover.prove(statement)
+    except (BudgetExceeded, RecursionError):
+        return None
+
+
+def prove_goal(theory: Theory, name: str, config: GoalConfig | None = None) -> GoalOutcome:
+    config = config or GoalConfig()
+    start = time.perf_counter()
+    goal = next(g for g in theory.goals if g.name == name)
+    statement = _closed(goal.formula)
+    model = FiniteModel(theory, config.model)
+    counter = model.counterexample(statement)
+    if counter is not None:
+        return GoalOutcome(name, statement, "false", [], counter, 0, 0, time.perf_counter() - start)
+    laws = [Law(ax.name, "axiom", ax.formula) for ax in theory.axioms]
+    lemmas: list[Theorem] = []
+    tried = 0
+
+    def finish(result: ProofResult) -> GoalOutcome:
+        goal_thm = Theorem(_goal_theorem_name(name, lemmas), statement, "goal", result.method, 0.0,
+                           result.cites, result.steps)
+        used = _used(goal_thm, lemmas)
+        seconds = time.perf_counter() - start
+        goal_thm.seconds = seconds
+        return GoalOutcome(goal_thm.name, statement, "proved", used + [goal_thm], None, tried, len(lemmas), seconds)
+
+    result = _attempt(theory, laws, statement, config.rewrite_budget, config.max_splits)
+    if result is not None:
+        return finish(result)
+
+    # theory exploration over the goal's symbols, plus generalisations of the goal
+    explore = exploration_theory(theory, statement)
+    candidates, _stats = generate_candidates(explore, model, ConjectureConfig(max_size=config.max_size))
+    extra: list[Candidate] = []
+    for gen in generalizations(statement, theory):
+        if model.counterexample(gen) is None:
+            extra.append(Candidate(gen, "generalisation", formula_size(gen), f"gen:{gen!r}"))
+    pending = extra + candidates[: config.max_candidates]
+    counts: dict[str, int] = {}
+    knowledge = Knowledge(theory, list(laws))
+    for _ in range(config.max_passes):
+        progress = False
+        still: list[Candidate] = []
+        for cand in pending:
+            if is_redundant(cand.statement, knowledge):
+                continue
+            tried += 1
+            proof = _attempt(theory, knowledge.laws, cand.statement, config.lemma_budget, min(config.max_splits, 2))
+            if proof is None:
+                still.append(cand)
+                continue
+            lemma_name = theorem_name(cand, counts) if cand.shape != "generalisation" else _gen_name(counts)
+            law = Law(lemma_name, "theorem", cand.statement)
+            knowledge.laws.append(law)
+            knowledge.add(law)
+            lemmas.append(Theorem(lemma_name, cand.statement, cand.shape, proof.method, 0.0, proof.cites, proof.steps))
+            progress = True
+            result = _attempt(theory, knowledge.laws, statement, config.rewrite_budget, config.max_splits)
+            if result is not None:
+                return finish(result)
+        pending = still
+        if not progress:
+            break
+    return GoalOutcome(name, statement, "unproved", lemmas, None, tried, len(lemmas), time.perf_counter() - start)
+
+
+def _gen_name(counts: dict[str, int]) -> str:
+    counts["generalisation"] = counts.get("generalisation", 0) + 1
+    return f"generalisation_{counts['generalisation']}"
+
+
+def _goal_theorem_name(name: str, lemmas: list[Theorem]) -> str:
+    taken = {t.name for t in lemmas}
+    out, i = name, 2
+    while out in taken:
+        out, i = f"{name}_{i}", i + 1
+    return out
+
+
+def _used(goal: Theorem, lemmas: list[Theorem]) -> list[Theorem]:
+    by_name = {t.name: t for t in lemmas}
+    need: set[str] = set()
+    stack = list(goal.cites)
+    while stack:
+        n = stack.pop()
+        if n in need or n not in by_name:
+            continue
+        need.add(n)
+        stack.extend(by_name[n].cites)
+    return [t for t in lemmas if t.name in need]
+
+
+def _closed(formula: Formula) -> Formula:
+    from axiomforge.logic.terms import formula_vars_in_order
+
+    free = formula_vars_in_order(formula)
+    return close_formula(formula, free) if free else formula
+
+
+def goal_run_result(theory: Theory, outcomes: list[GoalOutcome]) -> RunResult:
+    """The outcomes as a run result, so proofs.json, the checker and Lean export work as usual:
+    the theorems of every goal in order (a lemma two goals share appears once)."""
+    theorems: list[Theorem] = []
+    seen: set[str] = set()
+    for outcome in outcomes:
+        for t in outcome.theorems:
+            if t.name in seen:
+                continue
+            seen.add(t.name)
+            theorems.append(t)
+    summary = RunSummary(proved=len(theorems), unproved=sum(1 for o in outcomes if o.status != "proved"),
+                         seconds_total=sum(o.seconds for o in outcomes))
+    return RunResult(theory, theorems, [], summary, ConjectureStats())

@@ -1,0 +1,175 @@
+"""Benchmark: goal-directed proving on the TIP benchmarks (default: the IsaPlanner set).
+
+Each problem is imported (`axiomforge tip import`), its goal proved with `prove --goal`'s engine
+(theory exploration, induction, case splits), and the proofs re-checked by the independent
+checker; a problem counts as solved only when the checker accepts every theorem. Problems run
+in parallel (one process each, `--jobs`, default all cores) with a wall-clock limit per problem
+(`--timeout`, a process past it is killed and counted as timed out). Higher-order problems are
+counted as unsupported, not failed.
+
+    python benchmarks/tip/run.py [--set DIR] [--timeout S] [--jobs N] [--no-record] [--only prop_01,…]
+
+Prints solved / unsupported / failed / timed-out with the time per problem and records the table
+in benchmarks/RESULTS.md (section `tip_<set name>`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_SET = ROOT.parent / "shared" / "data" / "tip" / "isaplanner"
+
+
+def solve(path: str) -> dict[str, Any]:
+    """Import, prove and check one problem (runs in a child process)."""
+    import json
+
+    from axiomforge.errors import UserError
+    from axiomforge.logic.goals import goal_run_result, prove_goal
+    from axiomforge.logic.ir import theory_to_json
+    from axiomforge.logic.output import dumps, proofs_document
+    from axiomforge.logic.parser import parse_theory_text
+    from axiomforge.logic.tip import TipUnsupported, import_tip_file
+    from axiomforge.proofs.checker import check_document
+
+    start = time.perf_counter()
+    try:
+        text = import_tip_file(path)
+    except TipUnsupported as err:
+        return {"status": "unsupported", "seconds": time.perf_counter() - start, "detail": err.message}
+    except UserError as err:
+        return {"status": "failed", "seconds": time.perf_counter() - start, "detail": f"import: {err.message}"}
+    theory = parse_theory_text(text, path + ".mpl")
+    outcomes = [prove_goal(theory, g.name) for g in theory.goals]
+    result = goal_run_result(theory, outcomes)
+    report = check_document(json.loads(dumps(proofs_document(result))), theory_to_json(theory))
+    seconds = time.perf_counter() - start
+    proved = all(o.status == "proved" for o in outcomes)
+    if not report.ok:
+        return {"status": "failed", "seconds": seconds, "detail": "checker: " + report.summary().splitlines()[1]}
+    if proved:
+        lemmas = sum(len(o.theorems) - 1 for o in outcomes)
+        method = "; ".join(o.theorems[-1].method for o in outcomes)
+        return {"status": "solved", "seconds": seconds, "detail": f"{method}, {lemmas} lemma(s)"}
+    statuses = ", ".join(o.status for o in outcomes)
+    tried = sum(o.lemmas_tried for o in outcomes)
+    return {"status": "failed", "seconds": seconds, "detail": f"{statuses} ({tried} lemma candidates tried)"}
+
+
+def _child(path: str, queue: Any) -> None:
+    try:
+        queue.put(solve(path))
+    except Exception as err:  # a crash is a failure of this problem, reported, not hidden
+        queue.put({"status": "failed", "seconds": 0.0, "detail": f"crash: {type(err).__name__}: {err}"})
+
+
+def run_all(files: list[Path], timeout: float, jobs: int) -> dict[str, dict[str, Any]]:
+    """Every problem in its own process, at most `jobs` at a time, each killed after `timeout` s."""
+    ctx = mp.get_context("fork")
+    results: dict[str, dict[str, Any]] = {}
+    todo = list(files)
+    running: list[tuple[Path, Any, Any, float]] = []
+    while todo or running:
+        while todo and len(running) < jobs:
+            path = todo.pop(0)
+            queue = ctx.Queue()
+            proc = ctx.Process(target=_child, args=(str(path), queue))
+            proc.start()
+            running.append((path, proc, queue, time.perf_counter()))
+        time.sleep(0.02)
+        still = []
+        for path, proc, queue, started in running:
+            elapsed = time.perf_counter() - started
+            if not queue.empty():
+                results[path.stem] = queue.get()
+                proc.join()
+            elif not proc.is_alive():
+                proc.join()
+                results[path.stem] = queue.get() if not queue.empty() else {
+                    "status": "failed", "seconds": elapsed, "detail": f"exit code {proc.exitcode}"}
+            elif elapsed > timeout:
+                proc.kill()
+                proc.join()
+                results[path.stem] = {"status": "timeout", "seconds": elapsed, "detail": f"over {timeout:g} s"}
+            else:
+                still.append((path, proc, queue, started))
+        running = still
+    return results
+
+
+def main() -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="folder of .smt2 problems")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per problem (default 10)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel problems (default: cores)")
+    parser.add_argument("--only", default="", help="comma-separated problem names (default: all)")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+
+    files = sorted(args.set.glob("*.smt2"))
+    if args.only:
+        wanted = set(args.only.split(","))
+        files = [f for f in files if f.stem in wanted]
+    if not files:
+        print(f"error: no .smt2 problems in {args.set}", file=sys.stderr)
+        return 2
+    wall0 = time.perf_counter()
+    results = run_all(files, args.timeout, max(1, args.jobs))
+    wall = time.perf_counter() - wall0
+
+    console = Console()
+    table = Table(title=f"TIP {args.set.name}: {len(files)} problems, {args.timeout:g} s each, {args.jobs} jobs")
+    for col in ("problem", "status", "s", "detail"):
+        table.add_column(col, justify="right" if col == "s" else "left", overflow="fold")
+    counts = {"solved": 0, "unsupported": 0, "failed": 0, "timeout": 0}
+    for f in files:
+        r = results[f.stem]
+        counts[r["status"]] += 1
+        table.add_row(f.stem, r["status"], f"{r['seconds']:.2f}", str(r.get("detail", "")))
+    console.print(table)
+    solved_times = [results[f.stem]["seconds"] for f in files if results[f.stem]["status"] == "solved"]
+    median = statistics.median(solved_times) if solved_times else 0.0
+    worst = max(solved_times) if solved_times else 0.0
+    summary = (f"solved {counts['solved']}, unsupported {counts['unsupported']}, failed {counts['failed']}, "
+               f"timed out {counts['timeout']} (of {len(files)}); solved: median {median:.2f} s, max {worst:.2f} s; "
+               f"wall {wall:.1f} s")
+    console.print(summary)
+    if not args.no_record and not args.only:
+        from _results import record_results
+
+        lines = [
+            f"Set `{args.set.name}` ({len(files)} problems), `--timeout {args.timeout:g}` s per problem, "
+            f"`--jobs {args.jobs}`, on a shared machine where other work may run at the same time. "
+            "Solved = goal proved and every theorem accepted by the independent checker.",
+            "",
+            f"**{summary}**",
+            "",
+            "| problem | status | seconds | detail |",
+            "|---|---|---|---|",
+        ]
+        for f in files:
+            r = results[f.stem]
+            detail = str(r.get("detail", "")).replace("|", "\\|")
+            lines.append(f"| {f.stem} | {r['status']} | {r['seconds']:.2f} | {detail} |")
+        record_results(f"tip_{args.set.name}", f"TIP {args.set.name}: goal-directed proving (benchmarks/tip)",
+                       "\n".join(lines))
+        console.print(f"recorded in benchmarks/RESULTS.md (section tip_{args.set.name})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
