@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Idempotent setup: .venv with the CPU build of torch, axiomforge editable with the dev extra.
+# Idempotent setup: .venv with the CPU build of torch, axiomforge editable with the dev and ray
+# extras (Ray is the cluster executor; its tests run a real local Ray).
 # torch is pinned first and explicitly so that no dependency resolution can pull a CUDA build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,5 +20,5 @@ python -m pip install --quiet --upgrade pip
 if ! python -c "import torch, sys; sys.exit(0 if torch.__version__.startswith('2.13.0') else 1)" 2>/dev/null; then
   python -m pip install --quiet torch==2.13.0
 fi
-python -m pip install --quiet -e ".[dev]"
+python -m pip install --quiet -e ".[dev,ray]"
 echo "$want" > "$stamp"

@@ -33,7 +33,10 @@ def _browser_missing() -> str | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     lean_reason = None if find_lean_toolchain() else "no Lean 4 toolchain (lean on PATH or AXIOMFORGE_LEAN)"
     browser_reason = _browser_missing()
+    ray_reason = None if importlib.util.find_spec("ray") else "ray is not installed (pip install -e '.[ray]')"
     for item in items:
+        if ray_reason and item.get_closest_marker("ray"):
+            item.add_marker(pytest.mark.skip(reason=ray_reason))
         if lean_reason and item.get_closest_marker("lean"):
             item.add_marker(pytest.mark.skip(reason=lean_reason))
         if browser_reason and item.get_closest_marker("browser"):

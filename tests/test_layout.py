@@ -1,5 +1,6 @@
 """The engines stay independent: each subpackage imports only the shared error module and the
-packages it is documented to build on (the benchmark runs Lean and the generators' certifiers)."""
+packages it is documented to build on (the benchmark runs Lean and the generators' certifiers, and
+fans attempts out over `axiomforge.executors`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ ALLOWED = {
     "rasp": {"errors"},
     "generators": {"errors"},
     "lean": {"errors"},
-    "bench": {"errors", "lean", "generators"},
+    "bench": {"errors", "executors", "lean", "generators"},
 }
 
 

@@ -2,7 +2,8 @@
 
 Pipeline per (task, sample): prover attempt -> assembled candidate -> static policy screen ->
 Lean check (when a toolchain is configured) -> one committed row. Attempts run in a thread pool
-sized by the prover's concurrency limit; only the calling thread writes to SQLite.
+sized by the prover's concurrency limit, or as Ray tasks (`axiomforge.executors`); only the
+driver (the calling thread) writes to SQLite.
 
 Before proving, each task's ground truth is re-verified with the generator's independent checker
 (`axiomforge.generators.recheck`); tasks that fail it, or are uncertified, are not attempted and
@@ -12,10 +13,10 @@ never count (they are listed in the report).
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from axiomforge.bench.challenges import Challenge, load_challenges
 from axiomforge.bench.plugins.base import Attempt, Prover
 from axiomforge.bench.store import STORE_NAME, AttemptRow, RunStore, TaskRow
 from axiomforge.errors import SourceLocation, UserError
+from axiomforge.executors import Executor, LocalExecutor
 from axiomforge.lean.checker import CheckJob, LeanChecker
 from axiomforge.lean.policy import Category, Track, screen_source
 
@@ -122,6 +124,16 @@ def evaluate(attempt: Attempt, challenge: Challenge, track: Track, checker: Lean
     return row(status, result.category, result.message, result.seconds, result.cached)
 
 
+def attempt_unit(
+    prover: Prover, track: Track, checker: LeanChecker | None, item: tuple[Challenge, int]
+) -> AttemptRow:
+    """One work unit: prover call, policy screen, Lean check. Pure and picklable (the prover and
+    checker are configuration), so it runs in a local thread or as a Ray task alike; it never
+    writes: only the driver commits rows to the store."""
+    challenge, index = item
+    return evaluate(prover.attempt(challenge, index), challenge, track, checker)
+
+
 def _tasks_digest(challenges: list[Challenge]) -> str:
     return hashlib.sha256("\n".join(f"{c.id}:{c.content_hash}" for c in challenges).encode()).hexdigest()
 
@@ -154,8 +166,14 @@ def run_benchmark(
     checker: LeanChecker | None = None,
     recheck: Recheck | None = None,
     on_progress: Progress | None = None,
+    executor: Executor | None = None,
+    lean_resources: dict[str, float] | None = None,
 ) -> RunOutcome:
-    """Run (or resume) `prover` on every eligible task until each has `samples` attempts."""
+    """Run (or resume) `prover` on every eligible task until each has `samples` attempts.
+
+    `executor`: where attempts run (default: a thread pool of the prover's concurrency);
+    `lean_resources`: Ray resources an attempt asks for when it includes a Lean check (e.g.
+    {"lean": 1}: only nodes that advertise a toolchain run it)."""
     if samples < 1:
         raise UserError("--samples must be at least 1")
     challenges = load_challenges(tasks_path)
@@ -197,31 +215,26 @@ def run_benchmark(
             on_progress(finished, total)
         new = 0
 
-        def unit(challenge: Challenge, index: int) -> AttemptRow:
-            return evaluate(prover.attempt(challenge, index), challenge, track, checker)
-
-        with ThreadPoolExecutor(max_workers=max(1, prover.concurrency)) as pool:
-            queue = iter(pending)
-            in_flight: set[Future[AttemptRow]] = set()
-            try:
-                while True:
-                    while len(in_flight) < 2 * max(1, prover.concurrency):
-                        nxt = next(queue, None)
-                        if nxt is None:
-                            break
-                        in_flight.add(pool.submit(unit, *nxt))
-                    if not in_flight:
-                        break
-                    completed, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                    for future in sorted(completed, key=lambda f: id(f)):
-                        if store.put_attempt(future.result()):
-                            new += 1
-                        finished += 1
-                        if on_progress:
-                            on_progress(finished, total)
-            finally:
-                for future in in_flight:
-                    future.cancel()
+        own_executor = executor is None
+        pool = executor or LocalExecutor(max(1, prover.concurrency), threads=True)
+        unit = functools.partial(attempt_unit, prover, track, checker)
+        wanted = dict(lean_resources or {}) if checker is not None else {}
+        # A prover with concurrency > 1 talks to an endpoint whose limit that is, wherever the
+        # attempts run; one with concurrency 1 computes in-process, so on a cluster it fills
+        # every CPU (the executor's own bound).
+        in_flight = 2 * prover.concurrency if own_executor or prover.concurrency > 1 else None
+        try:
+            # Results are committed as they arrive; the store's (task, sample) key makes the
+            # order irrelevant to what is stored, and a resumed run skips committed pairs.
+            for _, row in pool.as_completed(unit, pending, in_flight, wanted):
+                if store.put_attempt(row):
+                    new += 1
+                finished += 1
+                if on_progress:
+                    on_progress(finished, total)
+        finally:
+            if own_executor:
+                pool.close()
 
         statuses: dict[str, int] = {}
         for a in store.attempts():

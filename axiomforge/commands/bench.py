@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from axiomforge.commands._options import float_in, int_in, positive_seconds, seconds
+from axiomforge.executors import add_executor_options, executor_spec_from_args, make_executor
 
 MAX_SAMPLES = 10_000
 """Attempts per task (docs/limits.md): pass@k is reported for k up to 32; 10,000 is far beyond
@@ -51,6 +52,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lean.add_argument("--lean-memory", type=int_in(64, 1_048_576), default=8192, help="MiB of address space per proof (default 8192)")
     lean.add_argument("--lean-workers", type=int_in(1, 256), default=2, help="parallel Lean processes (default 2)")
     lean.add_argument("--no-cache", action="store_true", help="do not use the Lean verdict cache")
+    lean.add_argument("--lean-resource", metavar="NAME",
+                      help="with --executor ray: attempts that run a Lean check ask for one unit of this Ray "
+                           "custom resource (start toolchain nodes with `ray start --resources '{\"NAME\": 1}'`)")
+    add_executor_options(run)
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(run=run_command)
 
@@ -115,10 +120,22 @@ def run_command(args: argparse.Namespace) -> int:
     def on_progress(done: int, total: int) -> None:
         progress.update(task_id, completed=done, total=total)
 
-    with progress:
-        outcome = run_benchmark(
-            args.tasks, args.out, prover, args.samples, Track(args.track), checker, generator_recheck(), on_progress
-        )
+    lean_resources = {args.lean_resource: 1.0} if args.lean_resource else None
+    if lean_resources and args.executor != "ray":
+        from axiomforge.errors import UserError
+
+        raise UserError("--lean-resource needs --executor ray")
+    spec = executor_spec_from_args(args)  # Ray: all of a local Ray's CPUs, or the cluster's
+    executor = make_executor(spec) if spec.kind == "ray" else None  # local: the runner's pool, sized by the prover
+    try:
+        with progress:
+            outcome = run_benchmark(
+                args.tasks, args.out, prover, args.samples, Track(args.track), checker, generator_recheck(),
+                on_progress, executor, lean_resources,
+            )
+    finally:
+        if executor is not None:
+            executor.close()
     statuses = ", ".join(f"{k} {v}" for k, v in outcome.statuses.items()) or "none"
     print(f"run {outcome.run_dir}: {outcome.eligible_tasks}/{outcome.tasks} tasks scored, "
           f"{outcome.attempts_total} attempts ({outcome.attempts_new} new): {statuses}")

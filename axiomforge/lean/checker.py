@@ -189,6 +189,21 @@ class LeanChecker:
     def __del__(self) -> None:
         shutil.rmtree(getattr(self, "_workdir", ""), ignore_errors=True)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Picklable for the cluster executor: a worker gets the configuration, and builds its
+        own process slots, locks and reference cache (they belong to one process)."""
+        state = dict(self.__dict__)
+        for local in ("_slots", "_references", "_reference_lock", "_workdir"):
+            state.pop(local, None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._slots = threading.Semaphore(self.workers)
+        self._references = {}
+        self._reference_lock = threading.Lock()
+        self._workdir = Path(tempfile.mkdtemp(prefix="axiomforge-lean-ref-"))
+
     def describe(self) -> dict[str, object]:
         return {
             "lean": str(self.toolchain.lean),
