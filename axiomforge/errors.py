@@ -159,3 +159,18 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
 
 
 _BRACKET_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def check_output_file(path: str | os.PathLike[str]) -> None:
+    """Refuse, before any work starts, an output file path that cannot be written: a directory,
+    or a path under an existing file. Missing parent directories are fine (they are created)."""
+    name = os.fspath(path)
+    if os.path.isdir(name):
+        raise UserError("is a directory, expected an output file path", SourceLocation(name))
+    parent = os.path.dirname(os.path.abspath(name))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise UserError(f"cannot write here: {parent} is not a directory", SourceLocation(name))
+    if not os.access(parent, os.W_OK):
+        raise UserError(f"cannot write here: {parent} is not writable", SourceLocation(name))

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
+
+from axiomforge.commands._options import int_in
+from axiomforge.errors import check_output_file
+
+MAX_LEN = 10_000
+"""Longest input a RASP command takes (docs/limits.md); compiled models grow with it."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p.add_argument("--causal", action="store_true", help="causal (RASP-L) semantics, also set by 'pragma causal;'")
         if vocab:
             p.add_argument("--vocab", help="comma-separated tokens (default: the file's '# vocab:' line)")
-            p.add_argument("--max-len", type=int, help="longest input (default: the file's '# max_len:' line)")
+            p.add_argument("--max-len", type=int_in(1, MAX_LEN),
+                           help=f"longest input, at most {MAX_LEN:,} (default: the file's '# max_len:' line)")
 
     run_p = sub.add_parser("run", help="interpret a program on one input (optionally also a compiled model)")
     common(run_p, vocab=False)
@@ -35,10 +43,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     ver = sub.add_parser("verify", help="check interpreter == compiled model on all inputs up to --max-len")
     common(ver)
-    ver.add_argument("--min-len", type=int, default=1)
-    ver.add_argument("--exhaustive-limit", type=int, default=100_000,
+    ver.add_argument("--min-len", type=int_in(1, MAX_LEN), default=1, help="shortest input (default 1)")
+    ver.add_argument("--exhaustive-limit", type=int_in(1, 10_000_000), default=100_000,
                      help="per length, check every input when there are at most this many (default 100000)")
-    ver.add_argument("--samples", type=int, default=2000, help="random inputs per length beyond that (default 2000)")
+    ver.add_argument("--samples", type=int_in(0, 1_000_000), default=2000,
+                     help="random inputs per length beyond that (default 2000)")
     ver.add_argument("--seed", type=int, default=0)
     ver.add_argument("--json", action="store_true")
     ver.set_defaults(run=_verify)
@@ -62,7 +71,7 @@ def _load(args: argparse.Namespace, need_vocab: bool = True) -> tuple[Any, list[
     if not need_vocab:
         return program, [], 0, causal
     header = read_header(path)
-    vocab = parse_vocab(args.vocab) if args.vocab else header.vocab
+    vocab = parse_vocab(args.vocab) if args.vocab is not None else header.vocab  # --vocab "" is an error
     if not vocab:
         raise UserError(f"{path}: no vocabulary: pass --vocab a,b,c (or add a '# vocab:' line)")
     max_len = args.max_len if args.max_len is not None else header.max_len
@@ -78,6 +87,7 @@ def _show_value(v: Any) -> str:
 def _run(args: argparse.Namespace) -> int:
     from axiomforge.rasp.interpreter import evaluate
     from axiomforge.rasp.programs import parse_input
+    from axiomforge.rasp.verify import same_outputs
 
     program, _, _, causal = _load(args, need_vocab=False)
     model = None
@@ -99,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
     if model is not None:
         got = model.run([tokens])[0]
         report["model"] = [_show_value(v) for v in got]
-        report["agree"] = got == result
+        report["agree"] = same_outputs(result, got)  # True and 1 differ
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -117,6 +127,7 @@ def _compile(args: argparse.Namespace) -> int:
     from axiomforge.rasp.export import save_model, sidecar_path
     from axiomforge.rasp.model import CompiledTransformer
 
+    check_output_file(args.out)  # an unwritable -o is refused before compiling
     program, vocab, max_len, causal = _load(args)
     start = time.perf_counter()
     compiled = compile_to_spec(program.output, vocab, max_len, causal)
@@ -138,14 +149,17 @@ def _compile(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from axiomforge.errors import UserError
     from axiomforge.rasp.compiler import compile_to_spec
     from axiomforge.rasp.model import CompiledTransformer
     from axiomforge.rasp.verify import check_agreement
 
     program, vocab, max_len, causal = _load(args)
+    if args.min_len > max_len:
+        raise UserError(f"--min-len {args.min_len} is greater than --max-len {max_len}: no input to check")
     compiled = compile_to_spec(program.output, vocab, max_len, causal)
     model = CompiledTransformer(compiled.spec)
-    lengths = list(range(max(args.min_len, 1), max_len + 1))
+    lengths = list(range(args.min_len, max_len + 1))
     result = check_agreement(program.output, model, vocab, lengths, causal, args.exhaustive_limit, args.samples,
                              args.seed)
     if args.json:
@@ -160,6 +174,11 @@ def _verify(args: argparse.Namespace) -> int:
               + (f", {result.out_of_domain} inputs outside the program's domain" if result.out_of_domain else ""))
         for m in result.mismatches:
             print(f"  mismatch on {m['input']}: expected {m['expected']}, model {m['model']}")
+    if result.sequences == 0 or (args.samples == 0 and not result.exhaustive):  # checked nothing: not a pass
+        why = ("--samples 0 left the lengths past --exhaustive-limit unchecked" if args.samples == 0
+               else "no input is in the program's domain")
+        print(f"{args.program}: FAILED: nothing was checked ({why})", file=sys.stderr)
+        return 1
     return 0 if result.sequences_agree == result.sequences else 1
 
 

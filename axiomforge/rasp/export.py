@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from axiomforge.errors import UserError
+from axiomforge.errors import UserError, parse_user_json, read_user_text
 from axiomforge.rasp.craft import AttentionWeights, MlpWeights, ModelSpec, OutputSpec
 
 FORMAT = "axiomforge-rasp-model/1"
@@ -109,10 +109,22 @@ def load_spec(path: str | Path) -> ModelSpec:
     side = sidecar_path(path)
     if not path.exists() or not side.exists():
         raise UserError(f"{path}: a compiled model needs both the .safetensors file and its {side.name} sidecar")
-    meta = json.loads(side.read_text())
-    if meta.get("format") != FORMAT:
-        raise UserError(f"{side}: unknown format {meta.get('format')!r} (expected {FORMAT})")
-    tensors = load_file(str(path))
+    meta = parse_user_json(read_user_text(side), str(side))
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise UserError(f"{side}: not a model sidecar (expected a JSON object with \"format\": \"{FORMAT}\")")
+    try:
+        tensors = load_file(str(path))
+    except Exception as err:  # safetensors reports a damaged file with its own exception types
+        raise UserError(f"{path}: not a readable .safetensors file ({str(err).splitlines()[0][:120]})") from None
+    try:
+        return _spec_from(meta, tensors)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        raise UserError(f"{side}: does not describe the weights in {path.name} (a missing or mistyped field); "
+                        "recompile with `axiomforge rasp compile`") from None
+
+
+def _spec_from(meta: dict[str, Any], tensors: dict[str, Any]) -> ModelSpec:
+    """The ModelSpec a sidecar and its tensors describe (raises KeyError/TypeError when they do not)."""
     subs: list[AttentionWeights | MlpWeights] = []
     for i, sub in enumerate(meta["sublayers"]):
         if sub["kind"] == "attention":

@@ -24,6 +24,7 @@ from typing import Any
 
 from axiomforge.rasp import ir
 from axiomforge.rasp.errors import RaspCompileError
+from axiomforge.rasp.limits import check_sop_depth
 
 EMBED_KINDS = ("tokens", "indices", "const", "embed_map")
 ATTN_KINDS = ("aggregate", "bos_fraction")
@@ -330,6 +331,7 @@ def _eval_tree(sel: ir.Selector, kt: tuple[Any, ...], qt: tuple[Any, ...], kpos:
 
 def lower(program: ir.SOp) -> Graph:
     """Lower the program rooted at `program` into a graph; only nodes the output needs remain."""
+    check_sop_depth(program)  # lowering recurses once per s-op: refuse overlong chains up front
     lowering = _Lowering()
     out = lowering.sop(program)
     graph = lowering.graph

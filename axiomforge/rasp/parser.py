@@ -19,9 +19,10 @@ from typing import Any
 
 import lark
 
-from axiomforge.errors import SourceLocation, caret_excerpt
+from axiomforge.errors import SourceLocation, caret_excerpt, read_user_text
 from axiomforge.rasp import ir
 from axiomforge.rasp.errors import RaspSyntaxError, RaspTypeError
+from axiomforge.rasp.limits import check_source
 
 GRAMMAR_PATH = Path(__file__).with_name("rasp.lark")
 MAX_CALL_DEPTH = 200
@@ -34,7 +35,7 @@ def _parser() -> lark.Lark:
 
 def parse_tree(text: str, filename: str = "<input>") -> lark.Tree:
     try:
-        return _parser().parse(text)
+        tree = _parser().parse(text)
     except lark.exceptions.UnexpectedInput as err:
         line, column = getattr(err, "line", None), getattr(err, "column", None)
         if isinstance(err, lark.exceptions.UnexpectedToken):
@@ -54,6 +55,8 @@ def parse_tree(text: str, filename: str = "<input>") -> lark.Tree:
             line, column = len(lines), len(lines[-1]) + 1
         detail = caret_excerpt(text, line, column or 1)
         raise RaspSyntaxError(message, SourceLocation(filename, line, column), detail) from None
+    check_source(tree, text, filename)  # nesting depth and numeral length, before anything walks the tree
+    return tree
 
 
 _TERMINALS = {
@@ -178,7 +181,7 @@ class Evaluator:
             raise self.fail(token, f"cannot load '{rel}': no such file")
         if path in self.loading:
             raise self.fail(token, f"cyclic load of '{rel}'")
-        text = path.read_text()
+        text = read_user_text(path)
         tree = parse_tree(text, str(path))
         saved = (self.filename, self.text)
         self.filename, self.text = str(path), text
@@ -561,4 +564,4 @@ def load_file(path: str | Path, output: str | None = None) -> ir.Program:
     path = Path(path)
     if not path.exists():
         raise RaspTypeError("no such file", SourceLocation(str(path)))
-    return load_program(path.read_text(), str(path), output)
+    return load_program(read_user_text(path), str(path), output)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from axiomforge.errors import UserError
+from axiomforge.errors import SourceLocation, UserError, read_user_text
 
 LIBRARY_DIR = Path(__file__).with_name("library")
 HELPER_FILES = {"dyck.rasp"}  # loaded by others, not programs themselves
@@ -45,14 +45,18 @@ def read_header(path: Path) -> LibraryProgram:
     vocab: list[Any] = []
     max_len = 5
     description = ""
-    for line in path.read_text().splitlines():
+    for number, line in enumerate(read_user_text(path).splitlines(), start=1):
         if not line.startswith("#"):
             continue
         body = line[1:].strip()
         if body.startswith("vocab:"):
             vocab = parse_vocab(body.split(":", 1)[1].strip())
         elif body.startswith("max_len:"):
-            max_len = int(body.split(":", 1)[1])
+            value = body.split(":", 1)[1].strip()
+            if not (value.isascii() and value.isdecimal() and len(value) <= 5 and 1 <= int(value) <= 10_000):
+                raise UserError(f"'# max_len:' needs an integer from 1 to 10,000, got {value!r}",
+                                SourceLocation(str(path), number, 1))
+            max_len = int(value)
         elif not description:
             description = body
     return LibraryProgram(path.stem, path, vocab, max_len, description)

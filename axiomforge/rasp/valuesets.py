@@ -16,6 +16,7 @@ from axiomforge.rasp import ir
 from axiomforge.rasp.errors import RaspCompileError
 from axiomforge.rasp.graph import Graph, Node, dependencies
 from axiomforge.rasp.interpreter import normalise_number
+from axiomforge.rasp.limits import check_float64
 
 MAX_VALUES = 20_000
 MAX_COMBINATIONS = 200_000
@@ -74,6 +75,7 @@ def compute_value_sets(graph: Graph, vocab: list[Any], max_len: int) -> ValueSet
                        if None in bad else f"is numerical but can take non-numeric values {sorted(map(repr, bad))[:4]}")
                 raise RaspCompileError(node.source, why, node.location)
         out[name] = _sorted(values)
+        check_float64(node.source, out[name], node.location)
     return ValueSets(out, dropped)
 
 
@@ -124,12 +126,12 @@ def _node_values(node: Node, env: dict[str, tuple[Any, ...]], vocab: list[Any], 
         return {normalise_number(node.value)}
     if kind == "embed_map":
         base = vocab if node.base == "tokens" else list(range(max_len))
-        result: set[Any] = set()
+        found = []
         for b in base:
             ok, value = _apply(node, (b,), dropped)
             if ok:
-                result.add(value)
-        return result
+                found.append(value)
+        return _distinct(node, found)
     if kind == "mlp" and node.sum_of is not None:
         return _sums(node, env[node.sum_of], max_len) | {normalise_number(node.default)}
     if kind == "mlp":
@@ -140,23 +142,37 @@ def _node_values(node: Node, env: dict[str, tuple[Any, ...]], vocab: list[Any], 
         if total > MAX_COMBINATIONS:
             raise RaspCompileError(node.source, f"an MLP over {total} input combinations (limit {MAX_COMBINATIONS})",
                                    node.location)
-        result = set()
+        found = []
         for combo in itertools.product(*spaces):
             ok, value = _apply(node, combo, dropped)
             if ok:
-                result.add(value)
-        return result
+                found.append(value)
+        return _distinct(node, found)
     if kind == "bos_fraction":
         return {Fraction(1, w + 1) for w in range(max_len + 1)}
     if kind == "aggregate":
         inner = env[node.inputs[0]]
         default = normalise_number(node.default)
         if node.reduction is not ir.Reduction.MEAN or node.encoding is ir.Encoding.CATEGORICAL:
-            return set(inner) | {default}
+            return _distinct(node, [*inner, default])
         if node.bos_in_mean:
             return _means(node, tuple(set(inner) | {0}), max_len + 1) | {default}
         return _means(node, inner, max_len) | {default}
     raise RaspCompileError(node.source, f"unknown node kind {kind}", node.location)
+
+
+def _distinct(node: Node, values: list[Any]) -> set[Any]:
+    """The set of `values`, refusing a boolean beside a number equal to it.
+
+    RASP keeps True and 1 apart (the interpreter prints both), but a Python set, and with it the
+    model's one-hot table, holds only one of them; compiling would silently turn 1 into True."""
+    first: dict[Any, Any] = {}
+    for value in values:
+        prior = first.setdefault(value, value)
+        if (type(prior) is bool) != (type(value) is bool):
+            raise RaspCompileError(node.source, f"it takes both {prior} and {value}, which the model cannot keep "
+                                   "apart (use booleans or numbers, not both)", node.location)
+    return set(first)
 
 
 def _sums(node: Node, inner: tuple[Any, ...], max_len: int) -> set[Any]:

@@ -93,6 +93,11 @@ def check_agreement(program: ir.SOp, model: Any, vocab: Sequence[Any], lengths: 
 def _same(want: Any, have: Any) -> bool:
     if want is None or have is None:
         return want is None and have is None
-    if type(want) is bool or type(have) is bool:
-        return bool(want == have)
+    if type(want) is bool or type(have) is bool:  # True and 1 are different RASP values
+        return type(want) is type(have) and want == have
     return bool(want == have)
+
+
+def same_outputs(want: Sequence[Any], have: Sequence[Any]) -> bool:
+    """Whether two output sequences agree value by value (True and 1 differ)."""
+    return len(want) == len(have) and all(_same(w, h) for w, h in zip(want, have))
