@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from axiomforge.errors import UserError
+from axiomforge.commands._options import int_in
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,9 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, required=True, help="output directory")
     parser.add_argument("--html", action="store_true", help="also write the browsable site to DIR/html")
     parser.add_argument("--json", action="store_true", help="print the run summary as JSON")
-    parser.add_argument("--budget", type=int, default=3000, help="rewrite steps per proof attempt (default 3000)")
-    parser.add_argument("--max-size", type=int, default=7, help="largest term size the conjecturer enumerates (default 7)")
-    parser.add_argument("--workers", type=int, default=1, help="processes for independent goals (default 1)")
+    parser.add_argument("--budget", type=int_in(1, 10_000_000), default=3000,
+                        help="rewrite steps per proof attempt (default 3000, at most 10,000,000)")
+    parser.add_argument("--max-size", type=int_in(1, 9), default=7,
+                        help="largest term size the conjecturer enumerates (default 7, at most 9)")
+    parser.add_argument("--workers", type=int_in(1, 256), default=1, help="processes for independent goals (default 1)")
     parser.set_defaults(run=run)
 
 
@@ -36,10 +38,6 @@ def run(args: argparse.Namespace) -> int:
     from axiomforge.logic.prover import ProverConfig
     from axiomforge.prove import load_theory, prove_theory
 
-    if args.budget < 1 or args.max_size < 1 or args.workers < 1:
-        raise UserError("prove: --budget, --max-size and --workers must be positive")
-    if args.max_size > 9:
-        raise UserError("prove: --max-size above 9 enumerates too many terms (try 7 or 8)")
     theory = load_theory(args.theory)
     config = EngineConfig(
         conjecture=ConjectureConfig(max_size=args.max_size),
