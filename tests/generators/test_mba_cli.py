@@ -53,3 +53,55 @@ def test_user_errors_are_one_line(argv: list[str], fragment: str, capsys: pytest
     err = capsys.readouterr().err
     assert err.startswith("error: ") and fragment in err.splitlines()[0]
     assert "Traceback" not in err
+
+
+BIG = "((a^b^c^d^e^f^g^h)*(a^b^c^d^e^f))*((a^b^c^d^e^f^g^h)*(a^b^c^d^e^f))"
+
+
+def test_a_size_limit_is_unknown_with_its_own_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    # The 142-character identity: false, and found so without building the huge product.
+    assert main(["mba", "check", f"{BIG} == {BIG} + 1", "--timeout", "0"]) == 1
+    assert "verdict: false" in capsys.readouterr().out
+    # A true one whose normal form is over the limit (sides differ syntactically): unknown, exit 4.
+    assert main(["mba", "check", f"{BIG} == {BIG.replace('a^b', 'b^a')} + 0*x", "--timeout", "0"]) == 4
+    out = capsys.readouterr().out
+    assert out.startswith("verdict: unknown: limit reached (a product of")
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "-inf", "ten", "1e9"])
+def test_timeout_is_validated(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mba", "check", "x == x", f"--timeout={value}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --timeout: expected a number of seconds") and "Traceback" not in err
+
+
+def test_check_file_prints_json_lines_with_located_errors(
+        tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "ids.txt"  # type: ignore[operator]
+    source.write_text("# comment\n(x&y)*(x|y)+(x&~y)*(~x&y) == x*y\n\nx + == y\nx + y == x | y\n")
+    assert main(["mba", "check", "--file", str(source), "--timeout", "0"]) == 2
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.splitlines()]
+    assert [r["line"] for r in rows] == [2, 4, 5]
+    assert rows[0]["verdict"] == "true" and rows[0]["method"] == "polynomial-normal-form"
+    assert rows[1]["error"].startswith(f"{source}:4:5: unexpected '=='")
+    assert rows[2]["verdict"] == "false"
+    assert captured.err.startswith(f"error: {source}:4:5:")
+
+
+def test_simplify_reads_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    text = "(x&y)*(x|y)+(x&~y)*(~x&y)-41\n(x ^ y) + 2*(x & y)\nx*y\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    assert main(["mba", "simplify", "--file", "-"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["simplified"], r["method"]) for r in rows] == [
+        ("x*y - 41", "polynomial-normal-form"), ("x + y", "signature"), ("x*y", "unchanged")]
+    assert rows[0]["size_after"] < rows[0]["size_before"]
+
+
+def test_one_source_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mba", "simplify"]) == 2
+    assert main(["mba", "check", "x == x", "--file", "-"]) == 2
+    assert "not both and not neither" in capsys.readouterr().err

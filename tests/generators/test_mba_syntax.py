@@ -74,3 +74,22 @@ def test_identity_and_expression_are_told_apart() -> None:
     with pytest.raises(MBAInputError):
         parse_expression("x == y")
     assert parse_identity("x == y").rhs == Var("y")
+
+
+def test_flat_input_is_not_mistaken_for_deep_nesting() -> None:
+    from axiomforge.generators.mba.parse import MAX_NESTING, _depth
+
+    text = " + ".join(["~x - -y"] * 3000)  # 9,000 '~'/'-' characters, 6,000 operands, no nesting
+    e = parse_expression(text)
+    assert _depth(e) <= MAX_NESTING
+    env = {"x": 5, "y": 7}
+    assert evaluate(e, env, 64) == (3000 * (~5 + 7)) % 2**64
+    # short chains keep the parser's own tree, so printing round-trips as before
+    assert parse_expression("a - b + c - d") == parse_expression("((a - b) + c) - d")
+
+
+def test_genuinely_deep_input_is_refused_with_its_kind() -> None:
+    with pytest.raises(MBAInputError, match="nested more than 400 levels deep"):
+        parse_expression("~" * 9000 + "x")
+    with pytest.raises(MBAInputError, match="parentheses deep"):
+        parse_expression("(" * 500 + "x" + ")" * 500)

@@ -15,6 +15,7 @@ import numpy as np
 
 from axiomforge.errors import UserError
 
+from .canonical import canonical_text
 from .evaluate import evaluate, evaluate_array, exhaustive_counterexample
 from .expr import Binary, Identity, Width, substitute
 from .layered import difference_is_zero
@@ -81,6 +82,9 @@ def _check_true(identity: Identity, certificate: dict[str, Any], width: Width) -
         if form:
             return False, f"normal form has {len(form)} non-zero terms"
         return True, "conjunction-basis polynomial is zero"
+    if method == "syntactic":
+        same = canonical_text(identity.lhs) == canonical_text(identity.rhs)
+        return same, "the sides are the same expression" if same else "the sides differ syntactically"
     if method == "layered-normal-form":
         try:
             layered = difference_is_zero(identity.lhs, identity.rhs, width)

@@ -73,8 +73,68 @@ def _nesting(text: str) -> int:
     return deepest
 
 
+_CHAIN_GROUPS = {"+": "+-", "-": "+-", "*": "*", "&": "&", "|": "|", "^": "^"}
+_LONG_CHAIN = 32  # chains up to this many operands keep the parser's left-nested tree exactly
+
+
+def _chain(e: Expr) -> list[tuple[str, Expr]]:
+    """The operands of the left-nested chain of one operator group at the top of `e`, with the
+    operator before each (`+` for the first); iterative, so a 10,000-term flat sum is fine."""
+    group = _CHAIN_GROUPS[e.op] if isinstance(e, Binary) else ""
+    out: list[tuple[str, Expr]] = []
+    node = e
+    while isinstance(node, Binary) and node.op in group:
+        out.append((node.op, node.right))
+        node = node.left
+    out.append(("+" if group == "+-" else group, node))
+    out.reverse()
+    return out
+
+
+def _balanced(e: Expr) -> Expr:
+    """`e` with every chain of more than `_LONG_CHAIN` operands of an associative operator group
+    (`a - b + c - ...`, `a * b * ...`, `a & b & ...`, ...) regrouped as a balanced tree: the same
+    function (modular + and * and the bitwise operators are associative), but logarithmic depth,
+    so flat input is not mistaken for deep nesting. Recursion follows parenthesised nesting only."""
+    if isinstance(e, Unary):  # a run of prefix operators, walked iteratively (`~~~...x` stays deep)
+        ops: list[str] = []
+        node: Expr = e
+        while isinstance(node, Unary):
+            ops.append(node.op)
+            node = node.arg
+        out = _balanced(node)
+        for op in reversed(ops):
+            out = Unary(op, out)  # type: ignore[arg-type]
+        return out
+    if not isinstance(e, Binary):
+        return e
+    chain = _chain(e)
+    if len(chain) <= _LONG_CHAIN:
+        if len(chain) == 2:
+            return Binary(e.op, _balanced(e.left), _balanced(e.right))
+        return _fold([(op, _balanced(term)) for op, term in chain], balance=False)
+    return _fold([(op, _balanced(term)) for op, term in chain], balance=True)
+
+
+def _fold(chain: list[tuple[str, Expr]], balance: bool) -> Expr:
+    """Rebuild a chain whose first operator is `+` (or the group's own operator)."""
+    if not balance or len(chain) <= 2:
+        out = chain[0][1]
+        for op, term in chain[1:]:
+            out = Binary(op, out, term)  # type: ignore[arg-type]
+        return out
+    middle = len(chain) // 2
+    left, right = chain[:middle], chain[middle:]
+    op = right[0][0]
+    if op == "-":  # a - (b - c + ...) with every sign of the right half flipped
+        right = [("+", right[0][1])] + [("-" if o == "+" else "+", t) for o, t in right[1:]]
+    else:
+        right = [(left[0][0], right[0][1])] + right[1:]
+    return Binary(op, _fold(left, True), _fold(right, True))  # type: ignore[arg-type]
+
+
 def _parse(text: str, source: str | None) -> Expr | Identity:
-    if _nesting(text) > MAX_NESTING or text.count("~") + text.count("-") > 20 * MAX_NESTING:
+    if _nesting(text) > MAX_NESTING:
         raise MBAInputError(f"expression nested more than {MAX_NESTING} parentheses deep", SourceLocation(source, 1, 1))
     try:
         tree = _parser().parse(text)
@@ -101,10 +161,16 @@ def _parse(text: str, source: str | None) -> Expr | Identity:
             message, SourceLocation(source, line, column), caret_excerpt(text, line, column or 1)
         ) from None
     result: Expr | Identity = tree  # type: ignore[assignment]  # the inline transformer built the AST
-    sides = (result.lhs, result.rhs) if isinstance(result, Identity) else (result,)
-    if max(_depth(side) for side in sides) > MAX_NESTING:
+    if max(_depth(side) for side in _sides(result)) > MAX_NESTING:
+        result = Identity(_balanced(result.lhs), _balanced(result.rhs)) if isinstance(result, Identity) \
+            else _balanced(result)
+    if max(_depth(side) for side in _sides(result)) > MAX_NESTING:
         raise MBAInputError(f"expression nested more than {MAX_NESTING} levels deep", SourceLocation(source, 1, 1))
     return result
+
+
+def _sides(result: Expr | Identity) -> tuple[Expr, ...]:
+    return (result.lhs, result.rhs) if isinstance(result, Identity) else (result,)
 
 
 def _depth(e: Expr) -> int:
