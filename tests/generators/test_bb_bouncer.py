@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 from typing import Any
@@ -48,7 +49,7 @@ def formula_key(cert: dict[str, Any], n: int) -> Key:
 
 
 def test_the_decider_settles_machines_the_others_leave_and_it_verifies() -> None:
-    _, limits = default_limits(4)
+    limits = dataclasses.replace(default_limits(4)[1], repeated_word_list=False)  # RWL comes first
     for machine, cert in certified():
         assert decide_nonhalting(machine, limits) == cert
         assert decide_nonhalting(machine, DeciderLimits(cps_radius=4, far_states=3)) is None, machine.text()

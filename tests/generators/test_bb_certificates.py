@@ -6,7 +6,7 @@ import functools
 from typing import Any
 
 import pytest
-from bb_samples import BOUNCERS
+from bb_samples import BOUNCERS, FAR_DIRECT, REPEATED_WORD_LISTS
 
 from axiomforge.generators.busy_beaver.certificates import CERTIFICATE_METHODS, verify
 from axiomforge.generators.busy_beaver.deciders import (
@@ -14,7 +14,9 @@ from axiomforge.generators.busy_beaver.deciders import (
     decide_backward,
     decide_bouncer,
     decide_cycler,
+    decide_far_direct,
     decide_halts,
+    decide_rwl,
     decide_translated_cycler,
 )
 from axiomforge.generators.busy_beaver.enumerate import enumerate_tnf
@@ -23,8 +25,8 @@ from axiomforge.generators.busy_beaver.machine import Machine, parse_machine
 
 @functools.cache
 def samples() -> dict[str, list[tuple[Machine, dict[str, Any]]]]:
-    """Up to 40 certified machines per method from the 3-state enumeration, and the bouncers
-    above (no 3-state machine needs one)."""
+    """Up to 40 certified machines per method from the 3-state enumeration, and the bouncers,
+    repeated-word-list and 5-state-DFA machines of `bb_samples` (no 3-state machine needs one)."""
     out: dict[str, list[tuple[Machine, dict[str, Any]]]] = {m: [] for m in CERTIFICATE_METHODS}
     for leaf in enumerate_tnf(3).leaves:
         if leaf.certificate and len(out[leaf.certificate["method"]]) < 40:
@@ -34,6 +36,16 @@ def samples() -> dict[str, list[tuple[Machine, dict[str, Any]]]]:
         cert = decide_bouncer(machine)
         assert cert is not None, text
         out["bouncer"].append((machine, cert))
+    for text in REPEATED_WORD_LISTS:
+        machine = parse_machine(text)
+        cert = decide_rwl(machine)
+        assert cert is not None, text
+        out["repeated_word_list"].append((machine, cert))
+    for text in FAR_DIRECT[:3]:
+        machine = parse_machine(text)
+        cert = decide_far_direct(machine, 5, compiled=True)
+        assert cert is not None, text
+        out["far_direct"].append((machine, cert))
     return out
 
 

@@ -16,6 +16,8 @@ thing another way; that is what makes them usable as ground truth and as tamper-
 | `ngram_cps` | `radius` | the closed-position-set abstraction with windows of `radius` cells (bouncers, counters) closes without a halting transition; `radius` minimal |
 | `finite_automata_reduction` | `mirror`, `dfa`, `nfa`, `accept` | a regular language containing every configuration that halts, closed under predecessors and rejecting the start; the first DFA in the order (size, mirror, transitions) that has one |
 | `bouncer` | `start`, `state`, `left`, `right` | the configuration at `start` is the formula `left state> right` at n = 1 (parenthesised words repeated n times), and a symbolic run takes the formula at every n to n + 1; normal form, `start` first, no shorter formula (see `_verify_bouncer`) |
+| `far_direct` | `mirror`, `dfa`, `nfa`, `accept` | as `finite_automata_reduction`, with a DFA too large for that method's minimality re-check (5-6 states for 2 symbols) that need not be the first one that works (the matrices must still be the least for it) |
+| `repeated_word_list` | `block`, `threshold` | the repeated-word-list abstraction (runs of equal blocks, counts from `threshold` on merged) closes without a halting transition; the first (block, threshold) that does (see `rwl_closure`) |
 
 Finite automata reduction (FAR). A configuration is written as the word `x f y`: the tape cells
 left of the head `x`, the machine state `f`, then the head cell and the cells to its right `y`,
@@ -50,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from axiomforge.generators.busy_beaver.machine import HALT, Machine
+from axiomforge.generators.busy_beaver.machine import HALT, STATE_LETTERS, Machine
 from axiomforge.generators.busy_beaver.reference import Config, run_reference, step_config
 
 Certificate = dict[str, Any]
@@ -76,9 +78,13 @@ def verify(machine: Machine, cert: Certificate, max_halt_steps: int = MAX_VERIFY
         value = cert[key]
         if not isinstance(value, int) or isinstance(value, bool):
             return False, f"field {key!r} must be an integer"
-    if method == "halts":
-        return _verify_halts(machine, cert, max_halt_steps)
-    return verifier(machine, cert)
+    try:
+        if method == "halts":
+            return _verify_halts(machine, cert, max_halt_steps)
+        return verifier(machine, cert)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError, AttributeError) as err:
+        # a malformed field the method's own checks missed: a rejection, never a crash
+        return False, f"malformed {method} certificate: {type(err).__name__}: {err}"
 
 
 def certificate_proves_halting(cert: Certificate) -> bool:
@@ -446,7 +452,7 @@ def bouncer_parse(text: object, n_symbols: int) -> list[Segment] | None:
                 return None  # an empty repeated word
             out.append((tuple(word), True))
             word, inside = [], False
-        elif ch.isdigit() and int(ch) < n_symbols:
+        elif ch in "0123456789" and int(ch) < n_symbols:  # ASCII only: '²'.isdigit() is true
             word.append(int(ch))
         else:
             return None
@@ -746,6 +752,189 @@ def bouncer_shorter(left: list[Segment], right: list[Segment]) -> tuple[list[Seg
     return out[0], out[1]
 
 
+
+# --- finite automata reduction with a larger DFA, not minimal ------------------------------------
+
+FAR_DIRECT_MAX_STATES = 6
+"""A `far_direct` certificate's DFA has at most this many states (its matrices are re-derived by
+Kleene iteration, which stays cheap; no earlier DFA is re-tried)."""
+
+
+def _verify_far_direct(machine: Machine, cert: Certificate) -> tuple[bool, str]:
+    """FAR conditions 1-4 (module docstring) for the certificate's DFA, whose NFA and accept set
+    must be the least ones for it. The DFA is larger than `finite_automata_reduction` takes (5-6
+    states for 2 symbols) and, unlike there, need not be the first that works (re-trying the ~20,000 earlier 5-state DFAs would take minutes), so the
+    certificate is canonical for its DFA only: any changed matrix bit, accept bit, mirror or DFA
+    entry makes the least matrices differ from the given ones (tested)."""
+    mirror, dfa, nfa_rows, accept_bits = cert["mirror"], cert["dfa"], cert["nfa"], cert["accept"]
+    m, S = machine.n_symbols, machine.n_states
+    if mirror not in (0, 1) or not _is_int(mirror):
+        return False, "mirror must be 0 or 1"
+    if not isinstance(dfa, list) or not all(_is_int(d) for d in dfa) or not dfa or len(dfa) % m:
+        return False, f"dfa must be a non-empty list of integers, {m} per DFA state"
+    n = len(dfa) // m
+    if n > FAR_DIRECT_MAX_STATES:
+        return False, f"a DFA with more than {FAR_DIRECT_MAX_STATES} states is not accepted"
+    if n ** (n * m) <= FAR_MAX_DFA_TABLES:
+        return False, "a DFA this small makes a finite_automata_reduction certificate (minimal DFA)"
+    if not far_dfa_normal(dfa, n, m):
+        return False, "the DFA is not in breadth-first normal form"
+    width = n * S + 1
+    if not isinstance(nfa_rows, list) or len(nfa_rows) != m:
+        return False, f"nfa must hold one matrix per symbol ({m})"
+    mats = [_bit_matrix(rows, width) for rows in nfa_rows]
+    if any(mat is None for mat in mats):
+        return False, f"each nfa matrix must be {width} strings of {width} characters 0/1"
+    if not isinstance(accept_bits, str) or len(accept_bits) != width or not set(accept_bits) <= {"0", "1"}:
+        return False, f"accept must be a string of {width} characters 0/1"
+    nfa = np.stack([mat for mat in mats if mat is not None])
+    accept = np.array([c == "1" for c in accept_bits], dtype=bool)
+    why = far_closed(machine, mirror, dfa, nfa, accept)
+    if why:
+        return False, why
+    least_nfa, least_accept = far_least(machine, mirror, dfa)
+    if not (np.array_equal(least_nfa, nfa) and np.array_equal(least_accept, accept)):
+        return False, "the NFA and accept set are not the least ones for this DFA"
+    return True, ""
+
+
+# --- repeated word lists ------------------------------------------------------------------------
+
+RWL_MAX_BLOCK, RWL_MAX_THRESHOLD = 8, 3
+RWL_MAX_CONFIGS, RWL_MAX_RUNS = 2_000, 24
+"""Bounds of the repeated-word-list abstraction: block sizes 1..8, thresholds 2..3, at most 2,000
+abstract configurations and 24 runs per side (beyond that the closure counts as failed). The 141
+4-state machines it settles need at most 459 configurations, block 6 and threshold 3."""
+
+RunStack = tuple[tuple[tuple[int, ...], int], ...]
+RwlConfig = tuple[int, int, RunStack, RunStack]
+
+
+def _block_run(machine: Machine, state: int, cells: tuple[int, ...], from_left: bool) -> tuple[str, int, tuple[int, ...]]:
+    """Run the machine inside one block entered at its left (or right) end until it leaves:
+    ("left"|"right", state, block written), ("halt", ...) or ("loop", ...) when it never leaves
+    (a configuration inside the block repeats: more steps than configurations)."""
+    w = list(cells)
+    pos = 0 if from_left else len(w) - 1
+    s = state
+    for _ in range(machine.n_states * len(w) * machine.n_symbols ** len(w) + 1):
+        tr = machine.table[s][w[pos]]
+        if tr is None or tr.next_state == HALT:
+            return "halt", s, cells
+        w[pos] = tr.write
+        pos += tr.move
+        s = tr.next_state
+        if pos < 0:
+            return "left", s, tuple(w)
+        if pos >= len(w):
+            return "right", s, tuple(w)
+    return "loop", s, cells
+
+
+def rwl_closure(machine: Machine, block: int, threshold: int) -> tuple[str, set[RwlConfig]]:
+    """The repeated-word-list abstraction (after bbchallenge/Coq-BB5's RepWL decider), explored
+    from the blank tape: ("", the closed set) when no halting transition is reachable, else
+    (the failure, the set so far).
+
+    The tape is cut into blocks of `block` cells aligned on the head, which sits on a block
+    boundary facing one way (state, facing, left runs, right runs); each side is a stack of runs
+    (word, count), nearest run last, blank beyond the bottom. A count below `threshold` is exact;
+    `threshold` itself means "at least threshold". One abstract step runs the machine inside the
+    block it faces (`_block_run`): if it leaves on the far side in the state it entered with, it
+    crosses the whole run the same way (count blocks, by induction); otherwise it consumes one
+    block of the run, and from "at least T" that leaves exactly T - 1 or again at least T (both
+    are explored). The written block is pushed on the side the head left behind, merging with an
+    equal word on top (counts add, capped at T); a zero block pushed on an empty side is blank.
+    Every concrete configuration at a block boundary is represented by an abstract one (each rule
+    over-approximates the concrete run), so if the closure contains no halting transition the
+    machine, which starts at the abstract start, never halts."""
+    T = threshold
+    zero = (0,) * block
+    memo: dict[tuple[int, tuple[int, ...], bool], tuple[str, int, tuple[int, ...]]] = {}
+
+    def push(stack: RunStack, word: tuple[int, ...], count: int) -> RunStack:
+        if stack and stack[-1][0] == word:
+            return stack[:-1] + ((word, min(stack[-1][1] + count, T)),)
+        if not stack and word == zero:
+            return stack
+        return stack + ((word, min(count, T)),)
+
+    def rest_after_one(stack: RunStack) -> list[RunStack]:
+        if not stack:
+            return [stack]
+        word, count = stack[-1]
+        below = stack[:-1]
+        if len(below) == 1 and below[0][0] == zero and count == 1:
+            below = ()  # a zero run at the bottom is blank tape
+        if count == 1:
+            return [below]
+        if count < T:
+            return [below + ((word, count - 1),)]
+        return [below + ((word, T - 1),), stack]
+
+    start: RwlConfig = (0, 1, (), ())
+    seen = {start}
+    todo = [start]
+    while todo:
+        state, facing, left, right = todo.pop()
+        near, far = (right, left) if facing > 0 else (left, right)
+        word, count = near[-1] if near else (zero, 0)
+        key = (state, word, facing > 0)
+        if key not in memo:
+            memo[key] = _block_run(machine, state, word, facing > 0)
+        kind, s2, written = memo[key]
+        if kind == "halt":
+            return f"a halting transition is reached (state {STATE_LETTERS[state]})", seen
+        if kind == "loop":
+            continue  # the machine stays inside this block forever
+        forward = (kind == "right") == (facing > 0)
+        nxt: list[tuple[int, int, RunStack, RunStack]] = []  # (state, facing, far, near)
+        if forward and s2 == state:
+            if not near:
+                continue  # it sweeps into blank tape the same way forever
+            nxt.append((state, facing, push(far, written, count), near[:-1]))
+        else:
+            for rest in rest_after_one(near):
+                if forward:
+                    nxt.append((s2, facing, push(far, written, 1), rest))
+                else:
+                    nxt.append((s2, -facing, far, push(rest, written, 1)))
+        for s3, f3, far3, near3 in nxt:
+            left3, right3 = (far3, near3) if facing > 0 else (near3, far3)
+            cfg = (s3, f3, left3, right3)
+            if cfg in seen:
+                continue
+            if len(left3) > RWL_MAX_RUNS or len(right3) > RWL_MAX_RUNS:
+                return f"more than {RWL_MAX_RUNS} runs on one side", seen
+            if len(seen) >= RWL_MAX_CONFIGS:
+                return f"more than {RWL_MAX_CONFIGS} abstract configurations", seen
+            seen.add(cfg)
+            todo.append(cfg)
+    return "", seen
+
+
+def rwl_parameters() -> list[tuple[int, int]]:
+    """(block, threshold) in the order the decider tries them; a certificate names the first
+    that closes."""
+    return [(b, t) for b in range(1, RWL_MAX_BLOCK + 1) for t in range(2, RWL_MAX_THRESHOLD + 1)]
+
+
+def _verify_rwl(machine: Machine, cert: Certificate) -> tuple[bool, str]:
+    block, threshold = cert["block"], cert["threshold"]
+    if (block, threshold) not in rwl_parameters():
+        return False, f"block must be 1..{RWL_MAX_BLOCK} and threshold 2..{RWL_MAX_THRESHOLD}"
+    why, _ = rwl_closure(machine, block, threshold)
+    if why:
+        return False, why
+    for earlier in rwl_parameters():
+        if earlier == (block, threshold):
+            break
+        if not rwl_closure(machine, *earlier)[0]:
+            return False, f"block {earlier[0]}, threshold {earlier[1]} already closes: not the first parameters"
+    return True, ""
+
+
+
 _VERIFIERS = {
     "halts": _verify_halts,
     "cycler": _verify_cycler,
@@ -754,6 +943,8 @@ _VERIFIERS = {
     "ngram_cps": _verify_cps,
     "finite_automata_reduction": _verify_far,
     "bouncer": _verify_bouncer,
+    "far_direct": _verify_far_direct,
+    "repeated_word_list": _verify_rwl,
 }
 _FIELDS = {
     "halts": {"steps", "ones"},
@@ -763,7 +954,10 @@ _FIELDS = {
     "ngram_cps": {"radius"},
     "finite_automata_reduction": {"mirror", "dfa", "nfa", "accept"},
     "bouncer": {"start", "state", "left", "right"},
+    "far_direct": {"mirror", "dfa", "nfa", "accept"},
+    "repeated_word_list": {"block", "threshold"},
 }
-_STRUCTURED_FIELDS = {"finite_automata_reduction": {"dfa", "nfa", "accept"}, "bouncer": {"left", "right"}}
+_STRUCTURED_FIELDS = {"finite_automata_reduction": {"dfa", "nfa", "accept"}, "bouncer": {"left", "right"},
+                      "far_direct": {"dfa", "nfa", "accept"}}
 """Fields that are not plain integers; their verifier checks their shape itself."""
 CERTIFICATE_METHODS = tuple(_VERIFIERS)

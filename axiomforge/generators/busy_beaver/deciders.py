@@ -7,9 +7,11 @@ can trade time for coverage.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from axiomforge.generators.busy_beaver.certificates import (
+    FAR_DIRECT_MAX_STATES,
     FAR_MAX_DFA_TABLES,
     Certificate,
     _translated_holds,
@@ -18,6 +20,8 @@ from axiomforge.generators.busy_beaver.certificates import (
     bouncer_shorter,
     bouncer_step_to,
     bouncer_text,
+    rwl_closure,
+    rwl_parameters,
     verify,
 )
 from axiomforge.generators.busy_beaver.machine import HALT, LEFT, RIGHT, Machine
@@ -34,6 +38,8 @@ class DeciderLimits:
     cps_radius: int = 4  # 0 turns the n-gram CPS decider off
     far_states: int = 0  # largest DFA of the finite automata reduction; 0 turns it off
     bouncer_steps: int = 0  # simulation steps the bouncer decider looks at; 0 turns it off
+    repeated_word_list: bool = False  # the repeated-word-list abstraction
+    far_direct_states: int = 0  # largest DFA of the non-minimal FAR search; 0 turns it off
 
 
 def decide_halts(machine: Machine, limit: int) -> Certificate | None:
@@ -213,18 +219,107 @@ def decide(machine: Machine, limits: DeciderLimits = DeciderLimits()) -> Certifi
     )
 
 
-def decide_nonhalting(machine: Machine, limits: DeciderLimits = DeciderLimits()) -> Certificate | None:
+def decide_nonhalting(machine: Machine, limits: DeciderLimits = DeciderLimits(), compiled: bool = False,
+                      skip_cyclers: bool = False) -> Certificate | None:
     """Cheapest first: translated cyclers are the most common non-halting class; the finite
-    automata reduction, the most expensive, and then the bouncer decider only see what the
-    others left."""
+    automata reduction, then repeated word lists (which settle every 4-state bouncer in a
+    fraction of the bouncer decider's time), the bouncer decider and FAR with larger DFAs only
+    see what the others left. `compiled` runs the FAR searches with the numba kernels of `jit` (the same
+    certificates); `skip_cyclers` when the caller already ran both cycler deciders."""
     return (
-        decide_translated_cycler(machine, limits.translated_steps)
-        or decide_cycler(machine, limits.cycler_steps)
+        (None if skip_cyclers else decide_translated_cycler(machine, limits.translated_steps))
+        or (None if skip_cyclers else decide_cycler(machine, limits.cycler_steps))
         or decide_backward(machine, limits.backward_depth, limits.backward_frontier)
         or (decide_ngram_cps(machine, limits.cps_radius) if limits.cps_radius else None)
-        or (decide_far(machine, limits.far_states) if limits.far_states else None)
+        or (decide_far(machine, limits.far_states, compiled) if limits.far_states else None)
+        or (decide_rwl(machine) if limits.repeated_word_list else None)
         or (decide_bouncer(machine, limits.bouncer_steps) if limits.bouncer_steps else None)
+        or (decide_far_direct(machine, limits.far_direct_states, compiled=compiled) if limits.far_direct_states
+            else None)
     )
+
+
+def decider_stage_names(limits: DeciderLimits) -> list[str]:
+    """The certificate methods `decide_nonhalting` tries with these limits, in order."""
+    stages = ["translated_cycler", "cycler", "backward_reasoning"]
+    stages += ["ngram_cps"] * bool(limits.cps_radius) + ["finite_automata_reduction"] * bool(limits.far_states)
+    stages += ["repeated_word_list"] * limits.repeated_word_list + ["bouncer"] * bool(limits.bouncer_steps)
+    return stages + ["far_direct"] * bool(limits.far_direct_states)
+
+
+def decide_rwl(machine: Machine) -> Certificate | None:
+    """Repeated word lists: the first (block, threshold) whose abstraction closes without a
+    halting transition (`certificates.rwl_closure`)."""
+    for block, threshold in rwl_parameters():
+        if not rwl_closure(machine, block, threshold)[0]:
+            return {"method": "repeated_word_list", "block": block, "threshold": threshold}
+    return None
+
+
+def decide_far_direct(machine: Machine, max_states: int = 5, min_states: int = 5,
+                      compiled: bool = False) -> Certificate | None:
+    """Finite automata reduction with DFAs of `min_states`..`max_states` states (beyond what
+    `finite_automata_reduction` re-checks for minimality): the first DFA in the order (size,
+    mirror, transition list) whose least closure rejects the start; a `far_direct` certificate."""
+    m = machine.n_symbols
+    tables = (_flat_table(machine, 1), _flat_table(machine, -1))
+    for n in range(min_states, min(max_states, FAR_DIRECT_MAX_STATES) + 1):
+        if n ** (n * m) <= FAR_MAX_DFA_TABLES:
+            continue  # finite_automata_reduction's size
+        for mirror, table in enumerate(tables):
+            found = _far_first(table, n, m, compiled)
+            if found is not None:
+                return _far_certificate("far_direct", mirror, found, n * machine.n_states + 1)
+    return None
+
+
+def _far_first(table: FlatTable, n: int, m: int, compiled: bool) -> tuple[tuple[int, ...], list[list[int]], int] | None:
+    """The first canonical n-state DFA whose least closure (for this orientation) rejects the
+    start, with its rows and accept mask; the compiled kernel finds the same one."""
+    if compiled:
+        from axiomforge.generators.busy_beaver import jit
+
+        dfa_rows = _dfa_array(n, m)
+        idx, rows, accept = jit.far_search(_table_array(table), n, m, dfa_rows, 0)
+        if idx < 0:
+            return None
+        return tuple(dfa_rows[idx].tolist()), rows.tolist(), int(accept)
+    for dfa in _canonical_dfas_cached(n, m):
+        closure = _far_closure(table, dfa, n, m)
+        if closure is not None:
+            return dfa, closure[0], closure[1]
+    return None
+
+
+def _far_certificate(method: str, mirror: int, found: tuple[tuple[int, ...], list[list[int]], int],
+                     width: int) -> Certificate:
+    dfa, rows, accept = found
+    return {
+        "method": method,
+        "mirror": mirror,
+        "dfa": list(dfa),
+        "nfa": [[_bits(r, width) for r in sym_rows] for sym_rows in rows],
+        "accept": _bits(accept, width),
+    }
+
+
+@functools.cache
+def _dfa_array(n: int, m: int):  # type: ignore[no-untyped-def]
+    from axiomforge.generators.busy_beaver import jit
+
+    return jit.canonical_dfa_array(n, m)
+
+
+def _table_array(table: FlatTable):  # type: ignore[no-untyped-def]
+    """(write, move, next) per (state, symbol); next -1 halting, -2 undefined."""
+    import numpy as np
+
+    return np.array([[(0, 0, -2) if t is None else t for t in row] for row in table], dtype=np.int64)
+
+
+@functools.cache
+def _canonical_dfas_cached(n: int, m: int) -> tuple[tuple[int, ...], ...]:
+    return tuple(canonical_dfas(n, m))
 
 
 def decide_ngram_cps(machine: Machine, max_radius: int = 4, max_configs: int = 20_000) -> Certificate | None:
@@ -266,7 +361,7 @@ def _cps_closes(machine: Machine, r: int, max_configs: int) -> bool:
     return True
 
 
-def decide_far(machine: Machine, max_states: int = 3) -> Certificate | None:
+def decide_far(machine: Machine, max_states: int = 3, compiled: bool = False) -> Certificate | None:
     """Finite automata reduction: the first DFA, in the order (size, mirror, transition list),
     whose least NFA closure rejects the start configuration (see `certificates`). DFAs stop at
     `max_states` states, and at the size the verifier accepts (`FAR_MAX_DFA_TABLES`).
@@ -281,18 +376,9 @@ def decide_far(machine: Machine, max_states: int = 3) -> Certificate | None:
         if n ** (n * m) > FAR_MAX_DFA_TABLES:
             break  # the verifier would refuse it
         for mirror, table in enumerate(tables):
-            for dfa in canonical_dfas(n, m):
-                closure = _far_closure(table, dfa, n, m)
-                if closure is not None:
-                    rows, accept = closure
-                    width = n * machine.n_states + 1
-                    return {
-                        "method": "finite_automata_reduction",
-                        "mirror": mirror,
-                        "dfa": list(dfa),
-                        "nfa": [[_bits(r, width) for r in sym_rows] for sym_rows in rows],
-                        "accept": _bits(accept, width),
-                    }
+            found = _far_first(table, n, m, compiled)
+            if found is not None:
+                return _far_certificate("finite_automata_reduction", mirror, found, n * machine.n_states + 1)
     return None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from axiomforge.generators.busy_beaver.certificates import Certificate
 from axiomforge.generators.busy_beaver.deciders import DeciderLimits, decide_nonhalting
@@ -22,16 +23,43 @@ from axiomforge.generators.busy_beaver.machine import HALT, LEFT, RIGHT, Machine
 Flat = tuple[tuple[int, int, int] | None, ...]
 
 
-@dataclass(frozen=True)
-class Leaf:
-    """A leaf of the TNF tree; the `Machine` is built on demand (most leaves never need it)."""
+class Leaf(NamedTuple):
+    """A leaf of the TNF tree; its table and `Machine` are decoded on demand (most leaves never
+    need them). A named tuple of bytes: 620,261 4-state leaves are built at a fraction of the
+    cost of a frozen dataclass holding tuples."""
 
-    flat: Flat  # entry 2 * state + symbol: (write, move, next) or None
+    code: bytes  # one byte per entry 2 * state + symbol, see `encode_transition`
     certificate: Certificate | None  # None: undecided
 
     @property
+    def flat(self) -> Flat:
+        return tuple(map(_DECODED.__getitem__, self.code))
+
+    @property
     def machine(self) -> Machine:
-        return _machine(self.flat, len(self.flat) // 2)
+        return _machine(self.flat, len(self.code) // 2)
+
+
+def encode_transition(tr: tuple[int, int, int] | None) -> int:
+    """A transition as one byte: 255 undefined, else write * 32 + (move is R) * 16 + next + 1
+    (next + 1 == 0: the halting state). The compiled walk (`jit`) uses the same code."""
+    if tr is None:
+        return 255
+    write, move, nxt = tr
+    return write * 32 + (16 if move > 0 else 0) + nxt + 1
+
+
+def _decode_transition(code: int) -> tuple[int, int, int] | None:
+    if code == 255:
+        return None
+    return code >> 5, 1 if code & 16 else -1, (code & 15) - 1
+
+
+_DECODED = {c: _decode_transition(c) for c in range(256)}
+
+
+def _leaf(flat: Flat, certificate: Certificate | None) -> Leaf:
+    return Leaf(bytes(map(encode_transition, flat)), certificate)
 
 
 @dataclass
@@ -59,20 +87,32 @@ def default_limits(n_states: int) -> tuple[int, DeciderLimits]:
     if n_states <= 3:
         return 200, DeciderLimits(cycler_steps=200, translated_steps=200, backward_depth=20, far_states=4,
                                   bouncer_steps=10_000)
-    return 120, DeciderLimits(cycler_steps=300, translated_steps=400, backward_depth=12, backward_frontier=200,
-                              far_states=4, bouncer_steps=10_000)
+    if n_states == 4:
+        return 120, DeciderLimits(cycler_steps=300, translated_steps=400, backward_depth=12, backward_frontier=200,
+                                  far_states=4, bouncer_steps=10_000, repeated_word_list=True, far_direct_states=6)
+    # 5 states: DFAs of 6 states would cost seconds per holdout even compiled
+    return 130, DeciderLimits(cycler_steps=1_000, translated_steps=1_000, backward_depth=12,
+                              backward_frontier=200, far_states=4, bouncer_steps=10_000, repeated_word_list=True,
+                              far_direct_states=5)
 
 
 def enumerate_tnf(
-    n_states: int, sim_steps: int | None = None, limits: DeciderLimits | None = None, decide: bool = True
+    n_states: int, sim_steps: int | None = None, limits: DeciderLimits | None = None, decide: bool = True,
+    engine: str = "python",
 ) -> EnumerationReport:
     """Walk the TNF tree; `decide=False` leaves the non-halting candidates undecided (the tree
-    alone already gives S and Σ among the machines that halt within `sim_steps`)."""
+    alone already gives S and Σ among the machines that halt within `sim_steps`). `engine`
+    "python" is the reference; "jit" runs the tree walk and the cycler and FAR deciders compiled
+    (`jit`) and gives byte-identical leaves and certificates."""
     if not 2 <= n_states <= 5:
         raise ValueError("TNF enumeration supports 2 to 5 states")
     default_sim, default_lim = default_limits(n_states)
     sim_steps = sim_steps or default_sim
     limits = limits or default_lim
+    if engine == "jit":
+        return _enumerate_compiled(n_states, sim_steps, limits, decide)
+    if engine != "python":
+        raise ValueError(f"unknown engine {engine!r}")
     report = EnumerationReport(n_states)
     # The walk keeps a flat table, entry 2 * state + symbol = (write, move, next) or None, and
     # builds `Machine` objects only for leaves.
@@ -94,13 +134,13 @@ def enumerate_tnf(
             state = tr[2]
             steps += 1
         else:
-            report.leaves.append(Leaf(flat, decide_nonhalting(_machine(flat, n_states), limits) if decide else None))
+            report.leaves.append(_leaf(flat, decide_nonhalting(_machine(flat, n_states), limits) if decide else None))
             continue
         symbol = tape.get(head, 0)
         slot = 2 * state + symbol
         halting = flat[:slot] + ((1, RIGHT, HALT),) + flat[slot + 1 :]
         ones = len(tape) + (1 if symbol == 0 else 0)
-        report.leaves.append(Leaf(halting, {"method": "halts", "steps": steps + 1, "ones": ones}))
+        report.leaves.append(_leaf(halting, {"method": "halts", "steps": steps + 1, "ones": ones}))
         if steps + 1 > report.max_steps:
             report.max_steps, report.steps_champion = steps + 1, _machine(halting, n_states).text()
         if ones > report.max_ones:
@@ -123,3 +163,44 @@ def enumerate_tnf(
 def _machine(flat: Flat, n_states: int) -> Machine:
     cells = [None if t is None else Transition(*t) for t in flat]
     return Machine(tuple(tuple(cells[2 * s : 2 * s + 2]) for s in range(n_states)))
+
+
+def _enumerate_compiled(n_states: int, sim_steps: int, limits: DeciderLimits, decide: bool) -> EnumerationReport:
+    """The compiled walk (`jit.tnf_walk`), the cyclers in one compiled batch, the other deciders
+    per machine in their usual order (FAR compiled)."""
+    import numpy as np
+
+    from axiomforge.generators.busy_beaver import jit
+
+    room = 1 << 12
+    while True:
+        flats, kind, steps, ones, count = jit.tnf_walk(n_states, sim_steps, room)
+        if count >= 0:
+            break
+        room *= 4
+    flats, kind, steps, ones = flats[:count], kind[:count], steps[:count], ones[:count]
+    size = 2 * n_states
+    buf = flats.tobytes()
+    codes = [buf[i : i + size] for i in range(0, count * size, size)]
+    report = EnumerationReport(n_states)
+    certs: list[Certificate | None] = [None] * count
+    cand = np.flatnonzero(kind == 1)
+    for i in np.flatnonzero(kind == 0).tolist():
+        certs[i] = {"method": "halts", "steps": int(steps[i]), "ones": int(ones[i])}
+    if decide and len(cand):
+        method, a, b, c = jit.cyclers_batch(flats[cand], limits.translated_steps, limits.cycler_steps, n_states)
+        for i, meth, x, y, z in zip(cand.tolist(), method.tolist(), a.tolist(), b.tolist(), c.tolist()):
+            if meth == 1:
+                certs[i] = {"method": "translated_cycler", "start": x, "period": y, "shift": z}
+            elif meth == 2:
+                certs[i] = {"method": "cycler", "start": x, "period": y}
+            else:
+                machine = Leaf(codes[i], None).machine
+                certs[i] = decide_nonhalting(machine, limits, compiled=True, skip_cyclers=True)
+    report.leaves = list(map(Leaf, codes, certs))
+    if count:
+        best = int(np.argmax(np.where(kind == 0, steps, -1)))
+        report.max_steps, report.steps_champion = int(steps[best]), report.leaves[best].machine.text()
+        best = int(np.argmax(np.where(kind == 0, ones, -1)))
+        report.max_ones, report.ones_champion = int(ones[best]), report.leaves[best].machine.text()
+    return report
