@@ -50,6 +50,7 @@ class RunOutcome:
     attempts_total: int
     attempts_new: int
     statuses: dict[str, int]
+    retried: int = 0
 
 
 def generator_recheck() -> Recheck | None:
@@ -168,10 +169,12 @@ def run_benchmark(
     on_progress: Progress | None = None,
     executor: Executor | None = None,
     lean_resources: dict[str, float] | None = None,
+    retry_errors: bool = True,
 ) -> RunOutcome:
     """Run (or resume) `prover` on every eligible task until each has `samples` attempts.
 
     `executor`: where attempts run (default: a thread pool of the prover's concurrency);
+    `retry_errors`: attempts recorded as prover_error are deleted and asked again;
     `lean_resources`: Ray resources an attempt asks for when it includes a Lean check (e.g.
     {"lean": 1}: only nodes that advertise a toolchain run it)."""
     if samples < 1:
@@ -207,6 +210,9 @@ def run_benchmark(
             store.put_tasks(fresh)
         eligible = [t.task_id for t in store.tasks() if is_eligible(t)]
 
+        # An endpoint outage is not a failed proof: its attempts are asked again (unless the user
+        # keeps them with --no-retry-errors), so it does not count against pass@k.
+        retried = store.forget_attempts(Category.PROVER_ERROR.value) if retry_errors else 0
         done = store.done_pairs()
         pending = [(by_id[t], i) for t in eligible for i in range(samples) if (t, i) not in done]
         total = len(eligible) * samples
@@ -239,4 +245,6 @@ def run_benchmark(
         statuses: dict[str, int] = {}
         for a in store.attempts():
             statuses[a.status] = statuses.get(a.status, 0) + 1
-        return RunOutcome(run_dir, len(challenges), len(eligible), store.attempt_count(), new, dict(sorted(statuses.items())))
+        return RunOutcome(
+            run_dir, len(challenges), len(eligible), store.attempt_count(), new, dict(sorted(statuses.items())), retried
+        )

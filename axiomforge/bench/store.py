@@ -229,6 +229,14 @@ class RunStore:
             )
         return cur.rowcount == 1
 
+    def forget_attempts(self, category: str) -> int:
+        """Delete the attempts of one error category (prover errors, retried on resume); how many.
+
+        One transaction: a kill right after it leaves those pairs missing, which resuming retries."""
+        with self.transaction():
+            cur = self.conn.execute("DELETE FROM attempts WHERE category = ?", (category,))
+        return cur.rowcount
+
     def done_pairs(self) -> set[tuple[str, int]]:
         return {(r[0], r[1]) for r in self.conn.execute("SELECT task_id, sample_index FROM attempts")}
 

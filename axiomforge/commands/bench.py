@@ -21,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="run (or resume) a prover on a challenge set")
     run.add_argument("--tasks", required=True, type=Path, action="append",
                      help="challenge set directory (challenges.jsonl) or .jsonl file; repeat to combine sets")
-    run.add_argument("--prover", required=True, help="symbolic | openai:MODEL | leandojo:MODEL")
+    run.add_argument("--prover", required=True,
+                     help="symbolic | openai:MODEL | leandojo:MODEL | jsonl:FILE (replay saved proofs: one "
+                          '{"task_id", "sample_index", "proof"} object per line)')
     run.add_argument("--out", required=True, type=Path, help="run directory (created; resumed if it exists)")
     run.add_argument("--samples", type=int_in(1, MAX_SAMPLES), default=1,
                      help=f"attempts per task (n of pass@k; default 1, at most {MAX_SAMPLES:,})")
@@ -33,7 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     llm.add_argument("--temperature", type=float_in(0.0, 2.0), default=1.0, help="0 to 2 (default 1)")
     llm.add_argument("--max-tokens", type=int_in(1, 1_000_000), default=4096, help="1 to 1,000,000 (default 4096)")
     llm.add_argument("--concurrency", type=int_in(1, 256), default=4, help="parallel requests (default 4)")
-    llm.add_argument("--request-timeout", type=positive_seconds, default=300.0, help="seconds per request (default 300)")
+    llm.add_argument("--request-timeout", type=positive_seconds, default=300.0,
+                     help="deadline in seconds for a whole request, however slowly the reply arrives (default 300)")
+    llm.add_argument("--max-response-bytes", type=int_in(1024, 2**31), default=4 * 1024 * 1024,
+                     help="refuse a reply larger than this (default 4 MiB); it is never stored")
     llm.add_argument("--retries", type=int_in(0, 100), default=5, help="retries on 429/5xx/timeouts (default 5)")
     llm.add_argument("--backoff", type=float_in(0.0, 3600.0), default=1.0, help="first retry delay in seconds, doubling (default 1)")
     llm.add_argument("--seed", type=int_in(0, 2**63 - 1), help="sampling seed sent as seed+sample_index")
@@ -56,6 +61,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="with --executor ray: attempts that run a Lean check ask for one unit of this Ray "
                            "custom resource (start toolchain nodes with `ray start --resources '{\"NAME\": 1}'`)")
     add_executor_options(run)
+    run.add_argument("--no-retry-errors", action="store_true",
+                     help="on resume, keep attempts that failed with prover_error (default: they are retried)")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(run=run_command)
 
@@ -85,6 +92,7 @@ def run_command(args: argparse.Namespace) -> int:
         max_tokens=args.max_tokens,
         concurrency=args.concurrency,
         request_timeout_s=args.request_timeout,
+        max_response_bytes=args.max_response_bytes,
         retries=args.retries,
         backoff_s=args.backoff,
         seed=args.seed,
@@ -131,14 +139,15 @@ def run_command(args: argparse.Namespace) -> int:
         with progress:
             outcome = run_benchmark(
                 args.tasks, args.out, prover, args.samples, Track(args.track), checker, generator_recheck(),
-                on_progress, executor, lean_resources,
+                on_progress, executor, lean_resources, retry_errors=not args.no_retry_errors,
             )
     finally:
         if executor is not None:
             executor.close()
     statuses = ", ".join(f"{k} {v}" for k, v in outcome.statuses.items()) or "none"
     print(f"run {outcome.run_dir}: {outcome.eligible_tasks}/{outcome.tasks} tasks scored, "
-          f"{outcome.attempts_total} attempts ({outcome.attempts_new} new): {statuses}")
+          f"{outcome.attempts_total} attempts ({outcome.attempts_new} new"
+          f"{f', {outcome.retried} prover errors retried' if outcome.retried else ''}): {statuses}")
     print(f"report: axiomforge bench report {outcome.run_dir}")
     return 0
 

@@ -2,6 +2,9 @@
 
 It answers each request with a fenced Lean block holding `proof`, after `delay_s`; `script`
 lists status codes to answer first (e.g. [429, 500] then successes); every request body is kept.
+Hostile modes: `drip_s` sends the body one byte at a time with that pause (a dripping endpoint);
+`pad_bytes` pads the answer to a huge reply; `no_length` omits Content-Length (the client cannot
+refuse the size up front). `bytes_sent` and `cut` tell what the client let through.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -22,6 +25,11 @@ class ServerState:
     script: list[int] = field(default_factory=list)
     retry_after: str | None = None
     raw_text: str | None = None
+    drip_s: float = 0.0
+    pad_bytes: int = 0
+    no_length: bool = False
+    bytes_sent: int = 0
+    cut: bool = False
     requests: list[dict] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
@@ -52,6 +60,7 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                     self.send_header("Retry-After", state.retry_after)
             else:
                 text = state.raw_text or f"Here is the proof.\n\n```lean4\nby\n  {state.proof}\n```\n"
+                text += " " * state.pad_bytes
                 payload = json.dumps(
                     {
                         "id": "cmpl-test",
@@ -63,10 +72,23 @@ def _handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                 ).encode()
                 self.send_response(200)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
+            if state.no_length:
+                self.close_connection = True
+            else:
+                self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            with suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(payload)
+            step = 1 if state.drip_s else 64 * 1024
+            try:
+                for start in range(0, len(payload), step):
+                    self.wfile.write(payload[start : start + step])
+                    self.wfile.flush()
+                    with state.lock:
+                        state.bytes_sent += len(payload[start : start + step])
+                    if state.drip_s:
+                        time.sleep(state.drip_s)
+            except (BrokenPipeError, ConnectionResetError):
+                with state.lock:
+                    state.cut = True
 
     return Handler
 

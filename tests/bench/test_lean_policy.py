@@ -236,6 +236,10 @@ def test_last_lean_block_is_extracted():
     assert extract_last_lean_block(answer) == "theorem a : True := trivial\n"
     assert extract_last_lean_block("no code") is None
     assert extract_last_lean_block("```lean4\ncut off by max_tokens") == "cut off by max_tokens"
+    nested = "````lean\n-- shows a fence:\n```\nx\n```\nrfl\n````\n```lean\n```"
+    assert extract_last_lean_block(nested.rsplit("\n```lean", 1)[0]) == "-- shows a fence:\n```\nx\n```\nrfl\n"
+    assert extract_last_lean_block("a\r\n```lean4\r\nb\r\n```\r\n") == "b\n"
+    assert extract_last_lean_block("~~~lean\nc\n~~~") == "c\n"
 
 
 def test_answers_without_the_preamble_are_appended_to_it():

@@ -1,4 +1,4 @@
-"""Prover plugins (`symbolic`, `openai:MODEL`, `leandojo:MODEL`) and what this machine offers.
+"""Prover plugins (`symbolic`, `openai:MODEL`, `leandojo:MODEL`, `jsonl:FILE`) and what this machine offers.
 
 `make_prover` turns a `--prover` spec and options into a plugin; `available_backends` lists the
 provers and checkers for `axiomforge doctor`.
@@ -25,6 +25,7 @@ class ProverOptions:
     max_tokens: int = 4096
     concurrency: int = 4
     request_timeout_s: float = 300.0
+    max_response_bytes: int = 4 * 1024 * 1024
     retries: int = 5
     backoff_s: float = 1.0
     seed: int | None = None
@@ -37,7 +38,7 @@ class ProverOptions:
 
 
 def make_prover(spec: str, options: ProverOptions | None = None) -> Prover:
-    """The plugin named by `spec`: `symbolic`, `openai:MODEL` or `leandojo:MODEL`."""
+    """The plugin named by `spec`: `symbolic`, `openai:MODEL`, `leandojo:MODEL` or `jsonl:FILE`."""
     options = options or ProverOptions()
     plugin, _, model = spec.partition(":")
     if plugin == "symbolic":
@@ -53,6 +54,7 @@ def make_prover(spec: str, options: ProverOptions | None = None) -> Prover:
             base_url=resolve_base_url(options.base_url),
             api_key=os.environ.get("OPENAI_API_KEY") or None,
             request_timeout_s=options.request_timeout_s,
+            max_response_bytes=options.max_response_bytes,
             retries=options.retries,
             backoff_s=options.backoff_s,
         )
@@ -70,7 +72,11 @@ def make_prover(spec: str, options: ProverOptions | None = None) -> Prover:
         from axiomforge.bench.plugins.leandojo import LeanDojoProver
 
         return LeanDojoProver(llm, options.leandojo_repo, options.leandojo_commit, options.leandojo_file, options.search_budget)
-    raise ProverConfigError(f"unknown prover {spec!r} (use symbolic, openai:MODEL or leandojo:MODEL)")
+    if plugin == "jsonl":
+        from axiomforge.bench.plugins.jsonl import JsonlProver
+
+        return JsonlProver(model)
+    raise ProverConfigError(f"unknown prover {spec!r} (use symbolic, openai:MODEL, leandojo:MODEL or jsonl:FILE)")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,11 @@ Plain `urllib` is enough for a non-streaming POST, so there is no SDK dependency
 from `OPENAI_API_KEY` (optional: local servers need none), the base URL from `--base-url` or
 `OPENAI_BASE_URL`. Each sample is one request; retries with exponential backoff on 408/429/5xx,
 connection errors and timeouts (honouring `Retry-After`), bounded by `retries`.
+
+The endpoint is not trusted to behave: `request_timeout_s` is a deadline for the whole request
+(connect, headers, body), enforced by a watchdog that shuts the socket down, so an endpoint that
+drips a byte at a time cannot hold a run; a reply larger than `max_response_bytes` is refused
+after reading at most that much (it is never stored).
 """
 
 from __future__ import annotations
@@ -13,10 +18,10 @@ import http.client
 import json
 import os
 import socket
+import ssl
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +54,14 @@ class EndpointOptions:
     retries: int = 5
     backoff_s: float = 1.0
     backoff_max_s: float = 60.0
+    max_response_bytes: int = 4 * 1024 * 1024
+
+
+class ResponseTooLarge(EndpointError):
+    """The reply exceeded the size cap; retrying would fetch another one like it."""
+
+
+_READ_CHUNK = 64 * 1024
 
 
 def resolve_base_url(flag: str | None) -> str:
@@ -67,16 +80,64 @@ class ChatClient:
         self._sleep = sleep
         self.url = options.base_url.rstrip("/") + "/chat/completions"
 
+    def _connection(self, timeout: float) -> http.client.HTTPConnection:
+        parts = urllib.parse.urlsplit(self.url)
+        host = parts.hostname or ""
+        if parts.scheme == "https":
+            return http.client.HTTPSConnection(host, parts.port, timeout=timeout, context=ssl.create_default_context())
+        return http.client.HTTPConnection(host, parts.port, timeout=timeout)
+
     def _post(self, body: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        """One POST under a total deadline and a size cap; TimeoutError when the deadline passes."""
+        limit = self.options.request_timeout_s
+        deadline = time.monotonic() + limit
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.options.api_key:
             headers["Authorization"] = f"Bearer {self.options.api_key}"
-        request = urllib.request.Request(self.url, data=json.dumps(body).encode(), headers=headers, method="POST")
+        parts = urllib.parse.urlsplit(self.url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn = self._connection(limit)
+        expired = threading.Event()
+
+        def cut() -> None:  # the watchdog: a blocked read returns or raises once the socket is shut
+            expired.set()
+            if conn.sock is not None:
+                with contextlib.suppress(OSError):
+                    conn.sock.shutdown(socket.SHUT_RDWR)
+
+        watchdog = threading.Timer(limit, cut)
+        watchdog.daemon = True
+        watchdog.start()
         try:
-            with urllib.request.urlopen(request, timeout=self.options.request_timeout_s) as response:
-                return response.status, dict(response.headers.items()), response.read()
-        except urllib.error.HTTPError as err:
-            return err.code, dict(err.headers.items()) if err.headers else {}, err.read() or b""
+            conn.request("POST", path, body=json.dumps(body).encode(), headers=headers)
+            response = conn.getresponse()
+            status, reply_headers = response.status, dict(response.getheaders())
+            declared = response.getheader("Content-Length")
+            cap = self.options.max_response_bytes
+            if declared is not None and declared.isdigit() and int(declared) > cap:
+                raise ResponseTooLarge(f"the reply declares {int(declared):,} bytes, over the {cap:,}-byte cap")
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                if time.monotonic() >= deadline:
+                    raise TimeoutError
+                chunk = response.read1(_READ_CHUNK) if hasattr(response, "read1") else response.read(_READ_CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > cap:
+                    raise ResponseTooLarge(f"the reply is over the {cap:,}-byte cap")
+                chunks.append(chunk)
+            if expired.is_set() or time.monotonic() >= deadline:
+                raise TimeoutError
+            return status, reply_headers, b"".join(chunks)
+        except (OSError, http.client.HTTPException):
+            if expired.is_set() or time.monotonic() >= deadline:
+                raise TimeoutError from None
+            raise
+        finally:
+            watchdog.cancel()
+            conn.close()
 
     def _delay(self, attempt: int, headers: dict[str, str]) -> float:
         retry_after = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
@@ -92,14 +153,12 @@ class ChatClient:
             headers: dict[str, str] = {}
             try:
                 status, headers, payload = self._post(body)
-            except TimeoutError as err:
-                last_problem = f"timed out after {self.options.request_timeout_s:g} s ({err})"
-            except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as err:
-                reason = getattr(err, "reason", err)
-                if isinstance(reason, TimeoutError | socket.timeout):
-                    last_problem = f"timed out after {self.options.request_timeout_s:g} s"
-                else:
-                    last_problem = f"connection failed: {reason}"
+            except TimeoutError:
+                last_problem = f"no complete answer within the {self.options.request_timeout_s:g} s deadline"
+            except ResponseTooLarge:
+                raise
+            except (ConnectionError, http.client.HTTPException, OSError) as err:
+                last_problem = f"connection failed: {err}"
             else:
                 if status == 200:
                     return _parse_completion(payload)
