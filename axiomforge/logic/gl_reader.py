@@ -246,6 +246,10 @@ _GLExpr = _GLAtom | _GLAnd | _GLImplies | _GLNot
 _TOKEN = re.compile(r"\s+|#[^\n]*|//[^\n]*|[()\[\],!&>:]|[^\s()\[\],!&>:#]+")
 
 
+MAX_GL_DEPTH = 100
+"""Deepest nesting of one GL expression (docs/limits.md)."""
+
+
 class _GLParser:
     """A recursive-descent reader for GL expressions with located errors."""
 
@@ -262,6 +266,7 @@ class _GLParser:
                 self.tokens.append((value, pos))
             pos = match.end()
         self.index = 0
+        self.depth = 0
 
     # ------------------------------------------------------------ helpers
 
@@ -303,7 +308,18 @@ class _GLParser:
         return items
 
     def expr(self) -> _GLExpr:
+        """One expression; nesting deeper than MAX_GL_DEPTH is refused where it starts (the reader
+        and the translation after it recurse once per level)."""
+        self.depth += 1
+        try:
+            return self._expr()
+        finally:
+            self.depth -= 1
+
+    def _expr(self) -> _GLExpr:
         value, offset = self.take(what="an expression: '(', '!' or an atom")
+        if self.depth > MAX_GL_DEPTH:
+            raise self.error(f"expression nested deeper than {MAX_GL_DEPTH} levels", offset)
         if value == "!":
             return _GLNot(self.expr(), offset)
         if value != "(":
