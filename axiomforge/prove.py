@@ -60,7 +60,8 @@ def prove_theory(
 
     from axiomforge.proofs.checker import check_document
 
-    report = check_document(written, theory_to_json(theory))
+    theory_file = theory_to_json(theory)
+    report = check_document(written, theory_file)
     failures = [str(f) for f in report.failures]
 
     from axiomforge.proofs.lean_export import LeanExportError, export_lean
@@ -79,5 +80,5 @@ def prove_theory(
         from axiomforge.proofs.document import with_timings
         from axiomforge.proofs.site import write_site
 
-        html_index = write_site(with_timings(written, timings), out_dir / "html", report)
+        html_index = write_site(with_timings(written, timings), out_dir / "html", report, theory_file)
     return ProveOutcome(result, document, proofs_path, lean_path, html_index, report.ok, report.summary(), failures)

@@ -9,9 +9,14 @@ Document rules
   D2  The theory is well formed: every symbol used is declared, every axiom is a closed,
       well-sorted formula, every induction constructor is a declared function whose result is
       the sort and whose argument sorts are the ones listed.
+      Every induction schema lists a base constructor (one with no argument of the sort
+      itself): a schema without one proves anything (P(y) -> P(s(y)) holds for P = false). The
+      document is rejected, and each step that uses such a schema fails.
   D3  With `theory=` (the section computed from the .mpl file), the document's sorts,
-      functions, relations, axioms (name, kind, formula up to alpha) and induction schemas equal
-      it: a tampered file cannot smuggle in axioms.
+      functions, relations, axioms (name, kind, formula up to alpha), induction schemas and
+      notation (each function's `infix`, `notation`, `precedence`, `assoc`; each relation's
+      `infix`) equal it: a tampered file cannot smuggle in axioms, nor show a statement other
+      than the one checked (swapping the printed names of 0 and 1, say).
   D4  Theorem names are distinct. The citation graph (theorem -> theorems its steps cite) is
       acyclic; each theorem on a cycle fails. A theorem cites only theorems before it that
       check themselves. Its `cites` list equals the set of theorems its steps cite.
@@ -173,6 +178,10 @@ class _Signature:
     relations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     axioms: dict[str, Formula] = field(default_factory=dict)
     induction: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
+    # how each symbol is printed: what a reader of the site or of `check` output is shown
+    notation: dict[tuple[str, str], tuple[Any, ...]] = field(default_factory=dict)
+    # sorts whose declared induction schema has no base constructor, with the reason
+    baseless: dict[str, str] = field(default_factory=dict)
 
     def term_sort(self, term: Term, names: dict[str, str]) -> str:
         if term[0] == "v":
@@ -228,8 +237,10 @@ def _read_theory(data: Any) -> _Signature:
         for fn in data.get("functions", []):
             args = tuple(str(a) for a in fn.get("args", []))
             sig.functions[str(fn["name"])] = (args, str(fn["result"]))
+            sig.notation[("function", str(fn["name"]))] = _display(fn, "function")
         for rel in data.get("relations", []):
             sig.relations[str(rel["name"])] = tuple(str(a) for a in rel.get("args", []))
+            sig.notation[("relation", str(rel["name"]))] = _display(rel, "relation")
         for fn_args, result in sig.functions.values():
             if result not in sig.sorts or not set(fn_args) <= sig.sorts:
                 raise _Reject(f"a function uses an undeclared sort ({fn_args} -> {result})")
@@ -258,9 +269,23 @@ def _read_theory(data: Any) -> _Signature:
             if sort in sig.induction or not constructors:
                 raise _Reject(f"induction on {sort} is declared twice or has no constructor")
             sig.induction[sort] = tuple(constructors)
+            if all(sort in cargs for _, cargs in constructors):
+                sig.baseless[sort] = (
+                    f"the induction schema for {sort} lists no base constructor (one without an argument of "
+                    f"sort {sort}; it has only {', '.join(c for c, _ in constructors)}): it would prove anything"
+                )
     except (KeyError, TypeError, AttributeError, ShapeError) as err:
         raise _Reject(f"malformed theory section: {err!r}") from err
     return sig
+
+
+_SHOWN = {"function": ("infix", "notation", "precedence", "assoc"), "relation": ("infix",)}
+
+
+def _display(decl: Mapping[str, Any], kind: str) -> tuple[Any, ...]:
+    """The printing fields of a declaration, normalised (absent, null and "" are the same)."""
+    return tuple(None if decl.get(k) in (None, "") or isinstance(decl.get(k), bool) else decl.get(k)
+                 for k in _SHOWN[kind])  # fmt: skip
 
 
 def _compare_theories(doc: _Signature, src: _Signature) -> None:
@@ -278,6 +303,11 @@ def _compare_theories(doc: _Signature, src: _Signature) -> None:
     for name, formula in doc.axioms.items():
         if not alpha_eq(formula, src.axioms[name]):
             raise _Reject(f"axiom {name} differs from the theory file's")
+    for (kind, name), shown in sorted(src.notation.items()):
+        for field_name, mine, theirs in zip(_SHOWN[kind], doc.notation[kind, name], shown):
+            if mine != theirs:
+                raise _Reject(f"the document's notation differs from the theory file's: {kind} {name} has "
+                              f"{field_name} {mine!r} in the document, {theirs!r} in the theory file")  # fmt: skip
 
 
 def _axiom_kinds(data: Any) -> dict[str, str]:
@@ -520,6 +550,8 @@ class _TheoremChecker:
                 raise _Reject(f"the formula must be ∀{var[0]}.P")
             if var[1] not in self.sig.induction:
                 raise _Reject(f"the theory declares no induction schema for sort {var[1]}")
+            if var[1] in self.sig.baseless:
+                raise _Reject(self.sig.baseless[var[1]])
             wanted = schema_premises(self.sig.induction, var, formula[2], rule == "induction")
             if len(ids) != len(wanted):
                 raise _Reject(f"{rule} on {var[1]} takes {len(wanted)} premises, got {len(ids)}")
@@ -600,12 +632,23 @@ def check_document(doc: Any, theory: Mapping[str, Any] | None = None) -> CheckRe
         return doc_failure("'theorems' must be a list")
     try:
         sig = _read_theory(doc.get("theory"))
-        if theory is not None:
-            _compare_theories(sig, _read_theory(theory))
-            if _axiom_kinds(doc["theory"]) != _axiom_kinds(theory):
-                raise _Reject("axiom kinds differ from the theory file's")
     except _Reject as err:
         return doc_failure(err.reason)
+    mismatch: list[Failure] = []
+    if theory is not None:
+        try:
+            source = _read_theory(theory)
+        except _Reject as err:
+            return doc_failure(f"the theory file: {err.reason}")
+        try:
+            _compare_theories(sig, source)
+            if _axiom_kinds(doc["theory"]) != _axiom_kinds(theory):
+                raise _Reject("axiom kinds differ from the theory file's")
+        except _Reject as err:
+            mismatch.append(Failure(None, None, err.reason))
+        # what is checked is the theory file: a step that leans on a tampered declaration fails
+        # by name, and the mismatch itself rejects the document
+        sig = source
     if len(set(names)) != len(names) or not all(
         isinstance(t, dict) and isinstance(t.get("name"), str) and t["name"] for t in theorems
     ):
@@ -613,7 +656,9 @@ def check_document(doc: Any, theory: Mapping[str, Any] | None = None) -> CheckRe
 
     cycles = citation_cycles(theorems)
     statements: dict[str, Formula] = {}
-    failures: list[Failure] = []
+    # a baseless schema rejects the document; the theorems are still checked so that each step
+    # that relies on it is named
+    failures: list[Failure] = [*mismatch, *(Failure(None, None, reason) for _, reason in sorted(sig.baseless.items()))]
     checked: list[str] = []
     steps_checked = 0
     for index, thm in enumerate(theorems):

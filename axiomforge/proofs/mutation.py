@@ -24,6 +24,7 @@ from axiomforge.proofs.syntax import (
     read_formula,
     read_term,
     replace_at,
+    subst,
     term_positions,
     term_to_json,
 )
@@ -344,6 +345,158 @@ def smuggle_axiom(doc: J, rng: random.Random) -> Mutant | None:
     return Mutant("smuggle an axiom", thm["name"], f"altered axiom {ax['name']}", doc)
 
 
+# ---------------------------------------------------------------- binder, notation and schema forgeries
+
+
+def _naive_subst(node: tuple[Any, ...], sigma: dict[tuple[str, str], tuple[Any, ...]]) -> tuple[Any, ...]:
+    """Substitution that does not rename binders, so it captures: what a forger writes."""
+    op = node[0]
+    if op == "v":
+        return sigma.get((node[1], node[2]), node)
+    if op == "f":
+        return ("f", node[1], tuple(_naive_subst(a, sigma) for a in node[2]))
+    if op in ("forall", "exists"):
+        inner = {k: t for k, t in sigma.items() if k != node[1]}
+        return (op, node[1], _naive_subst(node[2], inner))
+    if op == "rel":
+        return ("rel", node[1], tuple(_naive_subst(a, sigma) for a in node[2]))
+    return (op, *(_naive_subst(kid, sigma) for kid in node[1:]))
+
+
+def _shadowings(formula: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+    """Each way of renaming an inner binder to the name of an enclosing one of the same sort,
+    with its occurrences, so that the enclosing variable's occurrences inside are captured."""
+    for path in _binder_paths(formula):
+        node, outer = node_at(formula, list(path))
+        name, sort = node[1]
+        for other, other_sort in outer:
+            if other_sort == sort and other != name:
+                body = _naive_subst(node[2], {(name, sort): ("v", other, sort)})
+                new = replace_at(formula, list(path), (node[0], (other, sort), body))
+                if not alpha_eq(new, formula):
+                    yield new
+
+
+def shadow_binder(doc: J, rng: random.Random) -> Mutant | None:
+    """A step whose inner quantifier re-binds the name of an enclosing one (capturing it)."""
+    picked = _pick(doc, rng, lambda t, s: any(True for _ in _shadowings(read_formula(s["formula"]))))
+    if not picked:
+        return None
+    thm, step = picked
+    step["formula"] = formula_to_json(rng.choice(list(_shadowings(read_formula(step["formula"])))))
+    return Mutant("binder shadowing", thm["name"], f"step {step['id']}: an inner binder re-binds an outer name", doc)
+
+
+def _equation_prefix(statement: tuple[Any, ...]) -> tuple[list[tuple[str, str]], tuple[Any, ...]] | None:
+    variables = []
+    while statement[0] == "forall":
+        variables.append(statement[1])
+        statement = statement[2]
+    return (variables, statement) if statement[0] == "=" else None
+
+
+def rebinding_forgery(doc: J, rng: random.Random) -> Mutant | None:
+    """Issue 12's forgery, for any equation: from ∀u ∀w. u = u claim ∀u ∀u ∀w. u = w, drop the
+    outer ∀u, instantiate u := l, w := r and generalise: l = r for every l and r."""
+    thm = doc["theorems"][-1]
+    shape = _equation_prefix(read_formula(thm["statement"]))
+    if shape is None:
+        return None
+    variables, (_, left, right) = shape
+    sort = _sort_of(left, _signature(doc))
+    u, w = ("v", "u_forged", sort), ("v", "w_forged", sort)
+    uu = ("=", u, u)
+    chain: list[tuple[str, tuple[Any, ...], J]] = [
+        ("refl", uu, {}),
+        ("gen", ("forall", w[1:], uu), {"var": list(w[1:])}),
+        ("gen", ("forall", u[1:], ("forall", w[1:], uu)), {"var": list(u[1:])}),
+        ("gen", ("forall", u[1:], ("forall", u[1:], ("forall", w[1:], ("=", u, w)))), {"var": list(u[1:])}),
+        ("inst", ("forall", u[1:], ("forall", w[1:], ("=", u, w))), {"subst": {u[1]: term_to_json(u)}}),
+        ("inst", ("=", left, right), {"subst": {u[1]: term_to_json(left), w[1]: term_to_json(right)}}),
+    ]
+    body: tuple[Any, ...] = ("=", left, right)
+    for var in reversed(variables):
+        body = ("forall", var, body)
+        chain.append(("gen", body, {"var": list(var)}))
+    thm["steps"] = [{"id": i + 1, "rule": rule, "formula": formula_to_json(f), "premises": [i] if i else [], **extra}
+                    for i, (rule, f, extra) in enumerate(chain)]  # fmt: skip
+    thm["cites"] = []
+    return Mutant("rebinding forgery", thm["name"], "step 4 re-binds u to equate all terms", doc)
+
+
+def capture_in_inst(doc: J, rng: random.Random) -> Mutant | None:
+    """An instance whose term is put under a quantifier binding one of its variables: strip m
+    leading ∀ of a premise, and put for one of them the name an inner quantifier binds."""
+    picked = _pick(doc, rng, lambda t, s: s["rule"] == "inst")
+    if not picked:
+        return None
+    thm, step = picked
+    premise = read_formula({s["id"]: s for s in thm["steps"]}[step["premises"][0]]["formula"])
+    options = []
+    keys: list[tuple[str, str]] = []
+    body = premise
+    while body[0] == "forall":
+        keys.append(body[1])
+        body = body[2]
+        for path in _binder_paths(body):
+            captor = node_at(body, list(path))[0][1]
+            options += [(list(keys), body, key, captor) for key in keys if key[1] == captor[1] and key != captor]
+    rng.shuffle(options)
+    for keys, body, key, captor in options:
+        old = step["subst"]
+        sigma = {k: read_term(old[k[0]]) if k[0] in old else ("v", *k) for k in keys}
+        sigma[key] = ("v", *captor)
+        forged = _naive_subst(body, sigma)
+        if not alpha_eq(forged, subst(body, sigma)):
+            step["subst"] = {k[0]: term_to_json(t) for k, t in sigma.items()}
+            step["formula"] = formula_to_json(forged)
+            return Mutant("capture in a substitution", thm["name"], f"step {step['id']}: {key[0]} := {captor[0]} "
+                          "is captured by an inner binder", doc)  # fmt: skip
+    return None
+
+
+def notation_swap(doc: J, rng: random.Random) -> Mutant | None:
+    """Show something other than what is proved: swap the printed names of two constants or the
+    symbols of two operators, or change a precedence or associativity."""
+    thm = doc["theorems"][-1]
+    functions = doc["theory"]["functions"]
+    named = [f for f in functions if f.get("notation")]
+    infix = [f for f in functions if f.get("infix")]
+    modes = [m for m, ok in (("notation", len(named) > 1), ("infix", len(infix) > 1), ("precedence", infix)) if ok]
+    if not modes:
+        return None
+    mode = rng.choice(modes)
+    if mode == "precedence":
+        fn = rng.choice(infix)
+        if rng.random() < 0.5:
+            fn["precedence"] = int(fn.get("precedence") or 0) + rng.choice([-3, 1, 2])
+        else:
+            fn["assoc"] = "right" if fn.get("assoc") != "right" else "left"
+        return Mutant("notation swap", thm["name"], f"{fn['name']}: precedence or associativity changed", doc)
+    first, second = rng.sample(named if mode == "notation" else infix, 2)
+    if first[mode] == second[mode]:
+        return None
+    first[mode], second[mode] = second[mode], first[mode]
+    return Mutant("notation swap", thm["name"], f"{mode} of {first['name']} and {second['name']} swapped", doc)
+
+
+def schema_forgery(doc: J, rng: random.Random) -> Mutant | None:
+    """Induction without a base case: the schema loses its base constructors and the attacked
+    theorem's induction steps lose the premises for them."""
+    picked = _pick(doc, rng, lambda t, s: s["rule"] in ("induction", "cases"))
+    if not picked:
+        return None
+    thm, step = picked
+    sort = step["var"][1]
+    schema = next(i for i in doc["theory"]["induction"] if i["sort"] == sort)
+    base = [k for k, c in enumerate(schema["constructors"]) if sort not in c.get("args", [])]
+    schema["constructors"] = [c for k, c in enumerate(schema["constructors"]) if k not in base]
+    for other in thm["steps"]:
+        if other["rule"] in ("induction", "cases") and other["var"][1] == sort:
+            other["premises"] = [p for k, p in enumerate(other["premises"]) if k not in base]
+    return Mutant("schema forgery", thm["name"], f"induction on {sort} without its base case (step {step['id']})", doc)
+
+
 OPERATORS: dict[str, Callable[[J, random.Random], Mutant | None]] = {
     "drop_step": drop_step,
     "swap_premise": swap_premise,
@@ -355,6 +508,11 @@ OPERATORS: dict[str, Callable[[J, random.Random], Mutant | None]] = {
     "induction_without_hypothesis": induction_without_hypothesis,
     "change_statement": change_statement,
     "smuggle_axiom": smuggle_axiom,
+    "shadow_binder": shadow_binder,
+    "rebinding_forgery": rebinding_forgery,
+    "capture_in_inst": capture_in_inst,
+    "notation_swap": notation_swap,
+    "schema_forgery": schema_forgery,
 }
 
 
@@ -385,6 +543,14 @@ def focus(doc: J, name: str) -> J:
 def _applies(op_name: str, thm: J) -> bool:
     if op_name == "induction_without_hypothesis":
         return any(s.get("rule") == "induction" for s in thm["steps"])
+    if op_name == "schema_forgery":
+        return any(s.get("rule") in ("induction", "cases") for s in thm["steps"])
+    if op_name == "capture_in_inst":
+        return any(s.get("rule") == "inst" for s in thm["steps"])
+    if op_name == "rebinding_forgery":
+        return _equation_prefix(read_formula(thm["statement"])) is not None
+    if op_name == "shadow_binder":
+        return any(True for s in thm["steps"] for _ in _shadowings(read_formula(s["formula"])))
     return True
 
 

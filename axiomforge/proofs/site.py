@@ -4,6 +4,11 @@ Works offline from file:// (no CDN, no server): plain HTML, one CSS file, a few 
 JavaScript for search and filter. Every string from the document goes through jinja2's
 autoescaping; the SVG graph is built here with explicit escaping. The checker runs first and
 each theorem shows its verdict.
+
+What the reader sees is what was checked: given the theory section of the .mpl file, the site
+prints statements with that file's notation and shows its axioms, and ✓ marks a theorem checked
+against it (the checker rejects a document whose notation disagrees with the file). Without one,
+the document's own notation is all there is: no ✓, and every page says so.
 """
 
 from __future__ import annotations
@@ -241,12 +246,17 @@ def _signature_view(theory: Mapping[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def write_site(doc: dict[str, Any], out_dir: Path, report: CheckReport | None = None) -> Path:
-    """Write the site for `doc` into `out_dir`; returns the path of index.html."""
+def write_site(doc: dict[str, Any], out_dir: Path, report: CheckReport | None = None,
+               theory_file: Mapping[str, Any] | None = None) -> Path:  # fmt: skip
+    """Write the site for `doc` into `out_dir`; returns the path of index.html.
+
+    `theory_file` is the theory section computed from the .mpl file: when given, the site is
+    rendered from it and `report` must be the verdict against it (computed here when None)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    report = report or check_document(doc)
-    raw_theory = doc.get("theory")
+    report = report or check_document(doc, theory_file)
+    against_file = theory_file is not None and report.theory_compared
+    raw_theory = theory_file if theory_file is not None else doc.get("theory")
     theory: Mapping[str, Any] = raw_theory if isinstance(raw_theory, Mapping) else {}
     printer = Printer(theory)
     theorems = [t for t in _list(doc.get("theorems")) if isinstance(t, Mapping)]
@@ -276,7 +286,8 @@ def write_site(doc: dict[str, Any], out_dir: Path, report: CheckReport | None = 
             "cites": [(c, pages.get(c)) for c in t.get("cites", []) if isinstance(c, str)],
             "used_by": [(u, pages[u]) for u in used_by[name]],
             "axioms": sorted(axioms_used.get(name, set()) & axiom_names),
-            "ok": name in report.checked,
+            "ok": against_file and name in report.checked,  # ✓ only against the theory file
+            "self_checked": not against_file and name in report.checked,
             "failure": str(failure.reason) if failure else None,
             "failure_step": failure.step if failure else None,
         })  # fmt: skip
@@ -294,6 +305,7 @@ def write_site(doc: dict[str, Any], out_dir: Path, report: CheckReport | None = 
         "report": report,
         "run_seconds": run.get("seconds") if isinstance(run.get("seconds"), (int, float)) else None,
         "doc_failures": [f for f in report.failures if f.theorem is None],
+        "against_file": against_file,
     }
     env = _environment()
     (out_dir / "style.css").write_text((TEMPLATES / "style.css").read_text())

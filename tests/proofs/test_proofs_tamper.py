@@ -16,7 +16,7 @@ import pytest
 from axiomforge.proofs.checker import check_document
 from axiomforge.proofs.mutation import OPERATORS, Mutant, focus, random_mutants
 
-COUNT = {"peano": 400, "lists": 200, "peano_order": 200}
+COUNT = {"peano": 450, "lists": 300, "peano_order": 300}
 
 
 def _run_suite(doc, theory, count, seed, label):
@@ -46,7 +46,8 @@ def test_every_mutation_of_engine_proofs_is_rejected(engine_docs, engine_theorie
     assert set(by_kind) == {
         "drop a step", "swap a premise", "change a term", "change a field", "rename a variable",
         "cite an unproved theorem", "citation cycle", "induction without its hypothesis",
-        "change the statement", "smuggle an axiom",
+        "change the statement", "smuggle an axiom", "binder shadowing", "rebinding forgery",
+        "capture in a substitution", "notation swap", "schema forgery",
     }  # fmt: skip
     assert min(by_kind.values()) >= 10
     if before is not None:
@@ -83,4 +84,30 @@ def test_focus_keeps_what_a_theorem_depends_on(engine_docs, engine_theories):
 def test_operators_are_deterministic(hand_doc):
     a = [(m.kind, m.description) for m in random_mutants(hand_doc, 30, seed=11)]
     b = [(m.kind, m.description) for m in random_mutants(hand_doc, 30, seed=11)]
-    assert a == b and len(OPERATORS) == 10
+    assert a == b and len(OPERATORS) == 15
+
+
+# kinds whose forgery lies in a step: the failure names the attacked theorem and a step
+STEP_FORGERIES = ("binder shadowing", "rebinding forgery", "capture in a substitution", "schema forgery")
+
+
+@pytest.mark.parametrize("name", ["peano", "lists", "peano_order"])
+def test_binder_notation_and_schema_forgeries_are_rejected_by_name(engine_docs, engine_theories, name):
+    theory = engine_theories[name]
+    mutants = [m for m in random_mutants(engine_docs[name], 300, seed=12)
+               if m.kind in (*STEP_FORGERIES, "notation swap")]  # fmt: skip
+    kinds = collections.Counter(m.kind for m in mutants)
+    assert set(kinds) >= {"binder shadowing", "rebinding forgery", "notation swap", "schema forgery"}, kinds
+    for mutant in mutants:
+        report = check_document(mutant.doc, theory)
+        assert not report.ok, (mutant.kind, mutant.description)
+        if mutant.kind == "notation swap":  # no step is wrong: the document's display is
+            assert "notation differs" in report.failures[0].reason and report.failures[0].theorem is None
+            continue
+        failure = report.failure_for(mutant.theorem)
+        assert failure is not None and failure.step is not None, (mutant.kind, mutant.description, report.failures)
+        if mutant.kind == "schema forgery":  # without the theory file too: no base constructor
+            alone = check_document(mutant.doc)
+            assert not alone.ok and "no base constructor" in alone.failures[0].reason
+            named = [f for f in alone.failures if f.theorem is not None and f.step is not None]
+            assert named and all("no base constructor" in f.reason for f in named)
