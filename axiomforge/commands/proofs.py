@@ -21,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     html = subparsers.add_parser("html", help="write the static HTML proof site of a proofs.json")
     html.add_argument("proofs")
     html.add_argument("--out", help="output directory (default: html/ beside proofs.json)")
+    html.add_argument("--theory", help="the .mpl file: statements are shown with its notation and ✓ marks proofs "
+                      "checked against it (without it, every page says the site is unchecked against a source)")
     html.set_defaults(run=run_html)
 
     lean = subparsers.add_parser("lean-export", aliases=["export-lean"],
@@ -72,9 +74,10 @@ def run_html(args: argparse.Namespace) -> int:
 
     doc = load_document(args.proofs)
     out = Path(args.out) if args.out else Path(args.proofs).resolve().parent / "html"
-    report = check_document(doc)
+    theory = theory_section(args.theory) if args.theory else None
+    report = check_document(doc, theory)
     timings = load_timings_beside(args.proofs)
-    index = write_site(with_timings(doc, timings) if timings else doc, out, report)
+    index = write_site(with_timings(doc, timings) if timings else doc, out, report, theory)
     print(f"{report.summary().splitlines()[0]}")
     print(f"wrote {index}")
     return 0
