@@ -73,11 +73,13 @@ def parse_lean_output(output: str) -> list[LeanMessage]:
 
 
 def parse_axioms(text: str, theorem_name: str) -> list[str] | None:
-    """Axioms listed by `#print axioms theorem_name` in `text`; None when there is no such answer."""
+    """Axioms listed by `#print axioms theorem_name` in `text`; None when there is no such answer.
+
+    The name must match in full: `Clean.thm` is not `thm` (a decoy's answer must never count)."""
     for match in _AXIOMS.finditer(text):
-        if match.group("name").split(".")[-1] == theorem_name.split(".")[-1]:
+        if match.group("name") == theorem_name:
             return sorted(a.strip() for a in match.group("axioms").replace("\n", " ").split(",") if a.strip())
     for match in _NO_AXIOMS.finditer(text):
-        if match.group("name").split(".")[-1] == theorem_name.split(".")[-1]:
+        if match.group("name") == theorem_name:
             return []
     return None

@@ -1,23 +1,23 @@
 """The acceptance policy: when a proof of a challenge counts, and why one is rejected.
 
-A proof counts only if (1) the text passes a static screen and (2) a Lean toolchain elaborates it
-under the checks below. Model output is treated as hostile: the screen works on source with
-comments and strings blanked (see `source.py`), and the Lean run compares the *elaborated*
-statement (`#check @name`) with the challenge's, not just its text.
+A proof counts only if (1) the text passes a static screen and (2) a Lean toolchain accepts it in
+the two-stage check of `checker.py` (compile, then the fixed checker program that inspects the
+compiled module). Model output is treated as hostile; docs/trust.md has the threat model.
 
-Static screen (no Lean needed):
+Static screen (no Lean needed), on tokens from `source.py`, which reads Lean as Lean does:
+- the text must lex (a lexical error, or a construct the lexer cannot read with certainty, rejects);
 - the challenge's preamble (everything before the theorem) is reproduced token for token;
-- the theorem is declared exactly once, at top level, with the challenge's statement;
-- nothing added after the preamble uses a forbidden construct: `sorry`, `admit`, `axiom`,
-  `unsafe`, `implemented_by`, `extern`, `csimp`, `debug.*` options, `apply?`/`exact?`/`rw?`,
-  commands that change how the statement reads or elaborates (`notation`, `macro`, `syntax`,
-  `elab`, `instance`, `variable`, `namespace`, `import`, ...) or that run code or stop the file
-  (`#eval`, `#exit`, `run_cmd`, ...); `native_decide`, `bv_decide` and `Lean.ofReduceBool` only in
-  the native track.
+- the theorem is declared exactly once after it, with the challenge's statement;
+- nothing added after the preamble names a forbidden thing, comparing every part of every name
+  with «» removed (`_FORBIDDEN_NAMES`: sorry, sorryAx, admit, axiom, unsafe, implemented_by,
+  extern, set_option, notation/macro/syntax/elab, instance, variable, namespace, run_cmd, ...;
+  `_NATIVE_ONLY` outside the native track), uses a `#command`, an attribute outside
+  `ALLOWED_ATTRIBUTES`, an attribute on a name the challenge declares, a string holding a brace
+  outside a known interpolation, or redeclares a name the challenge declares.
 
-Lean run: no error message; no `declaration uses 'sorry'`; `#print axioms` within
-{propext, Classical.choice, Quot.sound} (plus `Lean.ofReduceBool`, `Lean.trustCompiler` in the
-native track); the elaborated signature equal to the challenge's.
+Lean stage: no error; no sorry warning (`declaration uses 'sorry'` or `` `sorry` ``); axioms of
+the theorem, by fully qualified name, within {propext, Classical.choice, Quot.sound} (plus
+`Lean.ofReduceBool`, `Lean.trustCompiler` in the native track); the rest is the checker program's.
 
 Every rejection carries a category of the error taxonomy and a message.
 """

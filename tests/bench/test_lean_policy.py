@@ -268,6 +268,7 @@ def test_lean_output_parsing_json_and_text():
     assert parse_axioms(msgs[2].text, "thm") == ["Classical.choice", "Quot.sound", "propext"]
     assert parse_axioms("'thm' does not depend on any axioms", "thm") == []
     assert parse_axioms("nothing", "thm") is None
+    assert parse_axioms("'Clean.thm' depends on axioms: [propext]", "thm") is None  # a decoy's answer
 
 
 @pytest.mark.parametrize(
