@@ -1,4 +1,9 @@
-"""A SiMBA-family simplifier: a linear MBA to the simplest equivalent linear combination.
+"""Simplification: the smallest certified-equivalent form of an MBA expression.
+
+Non-linear expressions (GAMBA-class, `simplify_certified`): the layered normal form (`layered`) is
+written back, products as products and the degree-<=1 part by the signature method below, with
+opaque subterms written as their own simplified forms; the result counts only if it normalises to
+the same polynomial as the input. Linear expressions (SiMBA-family):
 
 A linear MBA is determined by its signature vector S (see `normal_form`). For each value b that S
 takes, write the expression as `-b + sum_{a != b} (a - b) * B_{S = a}` where B_U is a bitwise
@@ -6,7 +11,8 @@ function whose truth table is the indicator of U; also try the conjunction basis
 function gets its smallest formula over & | ^ ~ (exact search for functions of up to 3
 variables, normal forms beyond). The cheapest candidate (node count, then text) wins; the result
 has the same signature, so it is equivalent at the given width by the signature theorem.
-Non-linear expressions are simplified bottom-up, each maximal linear subterm on its own.
+`simplify_parts` is the older part-by-part simplifier (each maximal linear subterm on its own),
+kept as a candidate because it preserves factored forms.
 """
 
 from __future__ import annotations
