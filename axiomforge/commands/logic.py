@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from axiomforge.commands._options import int_in
+from axiomforge.errors import SourceLocation, UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from axiomforge.logic.prover import ProverConfig
     from axiomforge.prove import load_theory, prove_theory
 
+    if args.out.exists() and not args.out.is_dir():  # refused before the engine runs, the file kept
+        raise UserError("is a file, expected an output directory", SourceLocation(str(args.out)))
     theory = load_theory(args.theory)
     config = EngineConfig(
         conjecture=ConjectureConfig(max_size=args.max_size),

@@ -1,0 +1,274 @@
+"""CLI-wide fuzz suite: bad input never crashes and never clobbers (issue 13).
+
+Two halves:
+  * a table of hostile inputs for every leaf subcommand (tests/cli_fuzz_cases.py), each case
+    asserting exit code 2, exactly one `error:` line on stderr and no traceback;
+  * hypothesis-driven mutation of a valid input of each file format (MPL, GL + signature,
+    proofs.json, task JSONL, RASP source, MBA text), asserting no traceback and, for exit 2, one
+    `error:` line.
+
+Every case's captured output goes to test-artifacts/fuzz-outputs/ so that
+`grep -r Traceback test-artifacts/fuzz-outputs` can be checked by hand; the last test checks it.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_fuzz_cases import (
+    REPO,
+    Case,
+    Outcome,
+    build_cases,
+    build_files,
+    leaf_commands,
+    run_in_process,
+    run_subprocess,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+OUTPUTS = REPO / "test-artifacts" / "fuzz-outputs"
+LEAVES = leaf_commands()
+
+
+@pytest.fixture(scope="module")
+def fuzz_outputs() -> Path:
+    shutil.rmtree(OUTPUTS, ignore_errors=True)
+    OUTPUTS.mkdir(parents=True)
+    return OUTPUTS
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_.=" else "_" for c in name)[:150]
+
+
+def _save(directory: Path, name: str, text: str) -> None:
+    (directory / f"{_safe(name)}.txt").write_text(text, encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory, fuzz_outputs: Path) -> dict[str, tuple[Case, Outcome]]:
+    """Every table case, run once (in-process, a few as subprocesses); outputs saved."""
+    root = tmp_path_factory.mktemp("fuzz")
+    files = build_files(root)
+    results: dict[str, tuple[Case, Outcome]] = {}
+    for case in build_cases(files):
+        assert case.id not in results, f"duplicate case id {case.id}"
+        outcome = run_subprocess(case.argv, root) if case.subprocess else run_in_process(case.argv)
+        results[case.id] = (case, outcome)
+        _save(fuzz_outputs, f"table-{case.id}", outcome.transcript(case))
+    return results
+
+
+def test_every_subcommand_has_hostile_cases(table: dict[str, tuple[Case, Outcome]]) -> None:
+    covered = {case.command for case, _ in table.values()}
+    assert set(LEAVES) == covered, f"subcommands without fuzz cases: {sorted(set(LEAVES) - covered)}"
+    assert len(LEAVES) >= 21  # bb x3, bench x3, check, doctor, gen x2, html, lean-export, mba x2, mpl x2, ...
+    assert len(table) >= 500
+
+
+@pytest.mark.parametrize("command", sorted(LEAVES))
+def test_hostile_inputs_are_one_line_errors(command: str, table: dict[str, tuple[Case, Outcome]]) -> None:
+    mine = [(case, outcome) for case, outcome in table.values() if case.command == command]
+    assert mine, f"no cases for {command}"
+    broken = {case.id: (case, outcome.problems()) for case, outcome in mine if outcome.problems()}
+    unowned = {cid: problems for cid, (case, problems) in broken.items() if case.owner is None}
+    assert not unowned, "\n".join(f"{cid}: {problems}" for cid, problems in unowned.items())
+    if broken:  # only cases another helper owns and has not fixed yet
+        owners = sorted({case.owner or "" for case, _ in broken.values()})
+        pytest.xfail(f"open in another area: {', '.join(broken)} (owner: {'; '.join(owners)})")
+
+
+def test_nothing_already_written_is_touched(table: dict[str, tuple[Case, Outcome]]) -> None:
+    """The files the table aimed commands at (a text file as a store, an existing output file)
+    are byte for byte what they were."""
+    precious = [Path(arg) for case, _ in table.values() for arg in case.argv
+                if arg.endswith(("precious.txt", "an-existing-file"))]
+    assert precious
+    for path in set(precious):
+        expected = "user data, not a database\n" if path.name == "precious.txt" else "keep me\n"
+        assert path.read_text(encoding="utf-8") == expected, f"{path} was modified"
+    stores = {Path(arg) for case, _ in table.values() for arg in case.argv if "/stores/text" in arg}
+    for path in stores:
+        store = path if path.name == "results.sqlite" else path / "results.sqlite"
+        assert store.read_text(encoding="utf-8") == "just some text\n" * 20
+
+
+# -------------------------------------------------------------------- hypothesis: mutate valid inputs
+
+_NOISE = b'()[]{}",:;=!&>|-+*^~.#/\\ \n\t0123456789azNTtrue\xff\xfe\x00\xc3\xa9\xe2\x88\x80'
+
+
+@st.composite
+def _byte_mutation(draw: Any, data: bytes) -> bytes:
+    """`data` after a few random edits: delete, insert noise, duplicate, overwrite, truncate."""
+    out = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        if not out:
+            out.extend(draw(st.binary(min_size=1, max_size=8)))
+            continue
+        at = draw(st.integers(0, len(out) - 1))
+        size = draw(st.integers(1, 40))
+        op = draw(st.sampled_from(["delete", "insert", "duplicate", "overwrite", "truncate", "repeat"]))
+        if op == "delete":
+            del out[at : at + size]
+        elif op == "insert":
+            noise = bytes(draw(st.lists(st.sampled_from(list(_NOISE)), min_size=1, max_size=size)))
+            out[at:at] = noise
+        elif op == "duplicate":
+            out[at:at] = out[at : at + size]
+        elif op == "overwrite":
+            out[at] = draw(st.sampled_from(list(_NOISE)))
+        elif op == "truncate":
+            del out[at:]
+        else:  # one character many times: deep nesting, long runs
+            out[at:at] = bytes([out[at]]) * draw(st.sampled_from([50, 500, 5000]))
+    return bytes(out)
+
+
+_JSON_VALUES = st.sampled_from([True, False, None, 0, -1, 1, 1.5, 10**30, "", "N", "x" * 300, [], {}, [1], {"a": 1},
+                                [[[[[]]]]]])
+
+
+def _paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            found.extend(_paths(value, (*prefix, key)))
+    elif isinstance(doc, list):
+        for i, value in enumerate(doc[:6]):
+            found.extend(_paths(value, (*prefix, i)))
+    return found
+
+
+@st.composite
+def _json_mutation(draw: Any, doc: Any) -> bytes:
+    """`doc` with one value somewhere replaced by a value of another JSON type (or removed)."""
+    mutated = copy.deepcopy(doc)
+    paths = [p for p in _paths(mutated) if p]
+    path = paths[draw(st.integers(0, len(paths) - 1))]
+    parent = mutated
+    for key in path[:-1]:
+        parent = parent[key]
+    if draw(st.booleans()) and isinstance(parent, dict):
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = draw(_JSON_VALUES)
+    return json.dumps(mutated).encode()
+
+
+class _Mutator:
+    """Runs one mutated input per hypothesis example and checks the contract."""
+
+    def __init__(self, name: str, directory: Path | None, outputs: Path, allowed: set[int]) -> None:
+        self.name, self.outputs, self.allowed = name, outputs, allowed
+        self.directory = directory or outputs
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def check(self, argv: list[str], payload: bytes) -> None:
+        outcome = run_in_process(tuple(argv), limit_s=30)
+        digest = hashlib.sha256(payload).hexdigest()[:12]
+        case = Case(f"mutation-{self.name}-{digest}", tuple(argv), self.name)
+        _save(self.outputs, case.id, outcome.transcript(case))
+        assert not outcome.crashed, outcome.crashed
+        assert "Traceback" not in outcome.stdout + outcome.stderr
+        assert outcome.code in self.allowed, f"exit {outcome.code}: {outcome.stderr[-300:]}"
+        if outcome.code == 2:
+            errors = [line for line in outcome.stderr.splitlines() if line.startswith("error:")]
+            assert len(errors) == 1, outcome.stderr
+
+
+_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                            HealthCheck.too_slow])
+
+
+def _file_mutation_test(name: str, sample: Path, argv: Callable[[Path], list[str]], allowed: set[int],
+                        json_doc: bool = False, suffix: str | None = None) -> Callable[..., None]:
+    data = sample.read_bytes()
+    strategy = _byte_mutation(data)
+    if json_doc:
+        strategy = st.one_of(strategy, _json_mutation(json.loads(data)))
+
+    @_SETTINGS
+    @given(payload=strategy)
+    def test(payload: bytes, tmp_path: Path, fuzz_outputs: Path) -> None:
+        mutator = _Mutator(name, tmp_path / name, fuzz_outputs, allowed)
+        target = mutator.directory / f"input{suffix or sample.suffix}"
+        target.write_bytes(payload)
+        mutator.check(argv(target), payload)
+
+    return test
+
+
+test_mutated_mpl = _file_mutation_test("mpl", REPO / "theories" / "peano.mpl", lambda p: ["mpl", "check", str(p)],
+                                       {0, 2})
+test_mutated_gl = _file_mutation_test("gl", REPO / "theories" / "gl" / "peano.gl",
+                                      lambda p: ["mpl", "check", "--format", "gl", str(p)], {0, 2})
+test_mutated_proofs = _file_mutation_test("proofs", REPO / "tests" / "proofs" / "data" / "lists.proofs.json",
+                                          lambda p: ["check", str(p)], {0, 1, 2}, json_doc=True)
+test_mutated_rasp = _file_mutation_test(
+    "rasp", REPO / "axiomforge" / "rasp" / "library" / "sort.rasp",
+    lambda p: ["rasp", "run", str(p), "--input", "3 1 2"], {0, 2})
+
+
+_LISTS_GL = (REPO / "theories" / "gl" / "lists.gl").read_bytes()
+_LISTS_SIG = json.loads((REPO / "theories" / "gl" / "lists.sig.json").read_text(encoding="utf-8"))
+
+
+@_SETTINGS
+@given(payload=st.one_of(_byte_mutation(json.dumps(_LISTS_SIG).encode()), _json_mutation(_LISTS_SIG)))
+def test_mutated_gl_signature(payload: bytes, tmp_path: Path, fuzz_outputs: Path) -> None:
+    mutator = _Mutator("gl-signature", tmp_path / "sig", fuzz_outputs, {0, 2})
+    (mutator.directory / "lists.gl").write_bytes(_LISTS_GL)
+    (mutator.directory / "lists.sig.json").write_bytes(payload)
+    mutator.check(["mpl", "check", str(mutator.directory / "lists.gl")], payload)
+
+
+_TASKS = (REPO / "tests" / "bench" / "data" / "challenges.jsonl").read_bytes()
+_TASK_RECORD = json.loads(_TASKS.splitlines()[0])
+
+
+@_SETTINGS
+@given(payload=st.one_of(_byte_mutation(_TASKS), _json_mutation(_TASK_RECORD)))
+def test_mutated_task_jsonl(payload: bytes, tmp_path: Path, fuzz_outputs: Path) -> None:
+    mutator = _Mutator("tasks", tmp_path / "tasks", fuzz_outputs, {0, 2})
+    tasks = mutator.directory / "challenges.jsonl"
+    tasks.write_bytes(payload)
+    run = mutator.directory / f"run-{hashlib.sha256(payload).hexdigest()[:12]}"
+    mutator.check(["bench", "run", "--tasks", str(tasks), "--prover", "symbolic", "--no-lean", "--no-progress",
+                   "--out", str(run)], payload)
+
+
+_MBA = "(x ^ y) + 2*(x & y) == x + y"
+
+
+@_SETTINGS
+@given(payload=_byte_mutation(_MBA.encode()), verb=st.sampled_from(["check", "simplify"]))
+def test_mutated_mba_text(payload: bytes, verb: str, fuzz_outputs: Path) -> None:
+    text = payload.decode("utf-8", errors="replace")
+    if verb == "simplify":
+        text = text.split("==")[0]
+    mutator = _Mutator(f"mba-{verb}", None, fuzz_outputs, {0, 1, 2, 3})
+    extra = ["--timeout", "0"] if verb == "check" else []
+    mutator.check(["mba", verb, text, *extra], payload + verb.encode())
+
+
+# -------------------------------------------------------------------- the captured outputs
+
+
+def test_no_traceback_in_any_captured_output(table: dict[str, tuple[Case, Outcome]], fuzz_outputs: Path) -> None:
+    """`grep -r Traceback test-artifacts/fuzz-outputs` finds nothing (cases owned elsewhere excepted)."""
+    owned = {f"table-{cid}" for cid, (case, outcome) in table.items() if case.owner and outcome.problems()}
+    saved = sorted(fuzz_outputs.glob("*.txt"))
+    assert len(saved) >= len(table)
+    with_traceback = [p.name for p in saved if "Traceback" in p.read_text(encoding="utf-8", errors="replace")
+                      and p.stem not in {_safe(o) for o in owned}]
+    assert not with_traceback, with_traceback
