@@ -295,7 +295,8 @@ def screen_source(
         return [Violation(Category.CHECKER_ERROR, f"the challenge itself does not lex or lacks theorem {theorem_name}")]
     cand_toks = list(lexed.tokens)
     preamble, _ = split_challenge(challenge_lean, theorem_name)
-    pre_toks = tokens(preamble)
+    # The preamble ends where a token starts, so its tokens are the challenge's before that point.
+    pre_toks = [t for t in challenge_lexed.tokens if t.offset < len(preamble)]
 
     for i, expected in enumerate(pre_toks):
         if i >= len(cand_toks) or cand_toks[i].text != expected.text:
@@ -332,7 +333,9 @@ def screen_source(
     for tok in _hash_commands(cand_toks, start):
         violations.append(_violation(Category.FORBIDDEN, f"uses the command {tok.text}", candidate, tok.offset))
 
-    challenge_names = {declared_name(t).split(".")[-1] for t in declared_names(preamble)}
+    challenge_names = {
+        declared_name(t).split(".")[-1] for t in declared_names(challenge_lean) if t.offset < len(preamble)
+    }
     violations.extend(_attribute_violations(candidate, cand_toks, start, challenge_names, theorem_name))
     first_added = added[0].offset if added else len(candidate)
     for name in declared_names(candidate):

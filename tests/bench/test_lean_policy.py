@@ -210,6 +210,20 @@ def test_the_lexer_reads_tricky_sources_as_lean_does(source, expected):
     assert _lexed(source) == expected
 
 
+def test_identifier_character_classes_agree_with_leans_predicates():
+    """The lexer's regular expressions are the spelled-out `is_id_first`/`is_id_rest` (Lean's
+    `isIdFirst`/`isIdRest`: ASCII letters, `_`, letter-like blocks, subscripts, `'!?`)."""
+    from axiomforge.lean import source
+
+    points = [*range(0, 0x2200), *range(0x1D400, 0x1D600)]
+    for code in points:
+        c = chr(code)
+        assert bool(source._ID_FIRST_RE.fullmatch(c)) == source.is_id_first(c), hex(code)
+        assert bool(source._ID_PART_RE.fullmatch("a" + c)) == source.is_id_rest(c), hex(code)
+    assert not source.is_id_first("λ") and not source.is_id_first("Π") and not source.is_id_first("Σ")
+    assert source.is_id_first("α") and source.is_id_rest("₁") and not source.is_id_first("é")
+
+
 @pytest.mark.parametrize(
     ("source", "problem"),
     [
