@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from axiomforge.commands._options import float_in, int_in, positive_seconds, seconds
+from axiomforge.errors import check_output_file
 from axiomforge.executors import add_executor_options, executor_spec_from_args, make_executor
 
 MAX_SAMPLES = 10_000
@@ -192,6 +193,8 @@ def export_command(args: argparse.Namespace) -> int:
 
     from axiomforge.bench.report import attempt_records, export_jsonl, summarize
 
+    if args.out:
+        check_output_file(args.out)
     summary = summarize(args.run_dir)
     if args.out:
         count = export_jsonl(summary, args.out, args.with_raw)

@@ -10,6 +10,8 @@ import argparse
 import json
 from pathlib import Path
 
+from axiomforge.errors import check_output_file
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     check = subparsers.add_parser("check", help="re-check every proof of a proofs.json with the independent checker")
@@ -89,6 +91,8 @@ def run_lean_export(args: argparse.Namespace) -> int:
     from axiomforge.proofs.document import load_document
     from axiomforge.proofs.lean_export import export_lean
 
+    if args.output:
+        check_output_file(args.output)  # refused before any work, so nothing is half-written
     text = export_lean(load_document(args.proofs))
     if args.output:
         Path(args.output).write_text(text)
