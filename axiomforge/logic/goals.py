@@ -33,8 +33,11 @@ from axiomforge.logic.conjecture import Candidate, ConjectureConfig, ConjectureS
 from axiomforge.logic.engine import RunResult, RunSummary, Theorem, is_redundant, theorem_name
 from axiomforge.logic.ir import App, Binary, Eq, Formula, Not, Quant, Term, Theory, Var
 from axiomforge.logic.models import FiniteModel, ModelConfig
-from axiomforge.logic.prover import Context, Knowledge, Law, ProofResult, Prover, ProverConfig
-from axiomforge.logic.rewrite import BudgetExceeded
+from axiomforge.logic.ir import free_vars
+from axiomforge.logic.network import HornRule
+from axiomforge.logic.proof import Citation
+from axiomforge.logic.prover import Context, Knowledge, Law, ProofResult, Prover, ProverConfig, compile_law
+from axiomforge.logic.rewrite import BudgetExceeded, Rule
 from axiomforge.logic.terms import (
     close_formula,
     formula_size,
@@ -89,6 +92,10 @@ class GoalOutcome:
 # ---------------------------------------------------------------- case splits inside proofs
 
 
+SPLIT_COST = 40
+"""Rewrite steps a case split is charged (its branches re-normalise everything they see)."""
+
+
 class _SplitContext(Context):
     """A proof context that, when a goal does not follow by rewriting, splits on an `if`
     condition or on a variable blocking a defining equation, and proves every case."""
@@ -101,6 +108,27 @@ class _SplitContext(Context):
         other.splits_left = self.splits_left  # type: ignore[attr-defined]
         return other
 
+    def add_rules(self, rules: list[Rule], horn: list[HornRule]) -> None:
+        """A conditional induction hypothesis generalised over variables its premises do not
+        bind (`∀ys. A(x) → B(x, ys)`) never fires as a rule; its instance at the step's own
+        values (`ys := ys`) is added too."""
+        extra: list[HornRule] = []
+        for rule in horn:
+            cit = rule.citation
+            if cit.kind != "step" or not rule.variables:
+                continue
+            bound: set[Var] = set()
+            for premise in rule.premises:
+                bound |= free_vars(premise)
+            if set(rule.variables) <= bound:
+                continue
+            sid = self.builder.inst(cit.step, [(v, v) for v in rule.variables])
+            formula = self.builder.formula(sid)
+            _, more = compile_law(rule.name, (), _strip(formula), Citation("step", rule.name, formula, sid),
+                                  self.prover.prec)
+            extra.extend(more)
+        super().add_rules(rules, horn + extra)
+
     def prove(self, goal: Formula) -> int | None:
         sid = super().prove(goal)
         if sid is not None or self.splits_left <= 0 or not isinstance(goal, Eq | Not | Binary):
@@ -109,7 +137,11 @@ class _SplitContext(Context):
             return sid
         prover = self.prover
         assert isinstance(prover, GoalProver)
-        for term in self._split_terms(goal)[:3]:
+        width = 2 if self.splits_left >= prover.max_splits else 1  # alternatives at the top only
+        for term in self._split_terms(goal)[:width]:
+            prover.spent += SPLIT_COST  # a split costs like rewrite steps: the budget bounds splitting
+            if prover.spent > prover.config.rewrite_budget:
+                raise BudgetExceeded()
             result = self._split(goal, term)
             if result is not None:
                 return result
@@ -127,11 +159,12 @@ class _SplitContext(Context):
             try:
                 nf, _ = self.normalize(src)
             except BudgetExceeded:
-                return found
+                break
             for term in prover.blocking(nf):
                 if term not in found:
                     found.append(term)
-        return found
+        # conditions of `if` before variables, wherever they were found
+        return sorted(found, key=lambda t: 0 if isinstance(t, App) else 1)
 
     def _split(self, goal: Formula, term: Term) -> int | None:
         prover = self.prover
@@ -146,17 +179,26 @@ class _SplitContext(Context):
         premises: list[int] = []
         for cname in decl.constructors:
             ys = [self._fresh_var(s, "y") for s in prover.theory.function(cname).arg_sorts]
-            case = substitute_formula(motive, {var: App(cname, tuple(ys))})
+            hyp = b.assume(Eq(term, App(cname, tuple(ys))))
             branch = self.copy()
             branch.splits_left = self.splits_left - 1  # type: ignore[attr-defined]
-            sid = branch.prove(case)
+            branch.assume_and_saturate(hyp)
+            for fact in self.facts + self.neg_facts:  # the facts again, simplified by the case
+                if branch.false_step is None:
+                    branch.assume_and_saturate(fact.step)
+            sid = branch.prove(goal)
             if sid is None:
                 return None
+            sid = b.imp_intro(sid, hyp)
             for y in reversed(ys):
                 sid = b.gen(sid, y)
             premises.append(sid)
         every = b.induction(tuple(premises), var, Quant("forall", var, motive), rule="cases")
         return b.mp(b.inst(every, [(var, term)]), b.refl(term))
+
+
+def _strip(formula: Formula) -> Formula:
+    return strip_foralls(formula)[1]
 
 
 def _terms_of(formula: Formula, out: list[Term]) -> None:
@@ -181,29 +223,30 @@ class GoalProver(Prover):
         self.patterns = _defining_patterns(self.theory)
         self.ite_functions = _ite_functions(self.theory)
 
-    def _context(self, builder):  # type: ignore[no-untyped-def]
-        ctx = super()._context(builder)
-        ctx.__class__ = _SplitContext
-        ctx.splits_left = self.max_splits  # type: ignore[attr-defined]
-        return ctx
-
     def blocking(self, term: Term) -> list[Term]:
         """Subterms a case split would unblock, innermost first: the condition of an `if`
         that is not a constructor, and variables where a defining equation wants a constructor."""
-        out: list[Term] = []
+        conditions: list[Term] = []
+        blocked_vars: list[Term] = []
         for _, sub in sorted(positions(term), key=lambda ps: -len(ps[0])):
             if not isinstance(sub, App):
                 continue
             if sub.fn in self.ite_functions:
                 cond = sub.args[0]
-                if not (isinstance(cond, App) and cond.fn in self.constructors):
-                    out.append(cond)
+                if not (isinstance(cond, App) and cond.fn in self.constructors) and cond not in conditions:
+                    conditions.append(cond)
                 continue
             for pattern in self.patterns.get(sub.fn, ()):
                 for blocked in _blocked_vars(pattern, sub, self.constructors):
-                    if blocked not in out:
-                        out.append(blocked)
-        return out
+                    if blocked not in blocked_vars:
+                        blocked_vars.append(blocked)
+        return conditions + blocked_vars  # an `if` first: its condition is the case the definition names
+
+    def _context(self, builder):  # type: ignore[no-untyped-def]
+        ctx = super()._context(builder)
+        ctx.__class__ = _SplitContext
+        ctx.splits_left = self.max_splits  # type: ignore[attr-defined]
+        return ctx
 
     @property
     def constructors(self) -> set[str]:
