@@ -390,3 +390,23 @@ def test_legitimate_candidates_built_like_the_corpus_pass(kind, mode, text):
     entry = Hostile("legit", "legit", kind, mode, text.replace("LEGIT", LEGIT_PROOF[kind]), "")
     track = Track.NATIVE if kind == "mba_native" else Track.STANDARD
     assert screen(build_candidate(entry, record), record, track) == []
+
+
+def test_the_generators_own_proofs_of_fresh_challenges_pass_the_screen(tmp_path, capsys):
+    """The screen is strict, not hostile to honest work: every proof the generators give for a
+    freshly generated set (certificate proofs and reference proofs) passes it."""
+    from axiomforge.cli import main
+    from axiomforge.generators import proof_from_certificate
+
+    checked = 0
+    for domain, count in (("bb", 20), ("mba", 10)):
+        out = tmp_path / domain
+        assert main(["gen", domain, "--count", str(count), "--seed", "3", "--out", str(out)]) == 0
+        for line in (out / "challenges.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            for tactics in {proof_from_certificate(record), record.get("reference_proof")} - {None}:
+                track = Track.NATIVE if "native" in record.get("lean_features", []) else Track.STANDARD
+                assert screen(insert_tactics(record["lean"], tactics), record, track) == [], (record["id"], tactics)
+                checked += 1
+    capsys.readouterr()
+    assert checked >= 15
