@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from axiomforge.commands._options import int_in
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("bb", help="Busy Beaver: simulate, decide and enumerate Turing machines")
@@ -27,7 +29,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     decide.set_defaults(run=_decide)
 
     enum = sub.add_parser("enumerate", help="enumerate machines in tree normal form and decide each one")
-    enum.add_argument("--states", type=int, default=3, help="enumerate 2..STATES states (at most 4)")
+    enum.add_argument("--states", type=int_in(2, 5), default=3,
+                      help="2..4: enumerate 2..STATES states; 5: the 5-state space in shards (--log) or --sample")
+    enum.add_argument("--engine", choices=("jit", "python"), default="jit",
+                      help="jit: compiled inner loops (default); python: the pure-Python reference (same results)")
+    enum.add_argument("--sample", type=int_in(1, 10_000_000), default=None, metavar="N",
+                      help="decide N uniformly drawn TNF leaves of --states states instead of all of them")
+    enum.add_argument("--seed", type=int_in(0, 2**64 - 1), default=0, help="seed of --sample (default 0)")
+    enum.add_argument("--log", default=None, metavar="FILE",
+                      help="5 states: shard log (JSON lines); shards already in it are skipped (resume)")
+    enum.add_argument("--max-shards", type=int_in(0, 10**6), default=None, metavar="K",
+                      help="5 states: run at most K more shards this time")
+    enum.add_argument("--shard-depth", type=int_in(1, 3), default=2,
+                      help="5 states: branchings above the shard roots (1 to 3, default 2)")
+    enum.add_argument("--holdouts", default=None, metavar="FILE",
+                      help="write the undecided machines (bbchallenge format, steps simulated, deciders tried)")
     enum.add_argument("--json", action="store_true")
     enum.set_defaults(run=_enumerate)
     parser.set_defaults(run=lambda args: (parser.print_help(), 2)[1])
@@ -60,9 +76,17 @@ def _decide(args: argparse.Namespace) -> int:
 
 
 def _enumerate(args: argparse.Namespace) -> int:
-    from axiomforge.generators.busy_beaver.cli_support import enumerate_rows
+    from axiomforge.generators.busy_beaver.cli_support import (
+        enumerate_rows,
+        enumerate_sample,
+        enumerate_shards,
+    )
 
-    rows = enumerate_rows(args.states)
+    if args.sample is not None:
+        return _print_space(enumerate_sample(args.states, args.sample, args.seed, args.holdouts), args.json)
+    if args.states == 5:
+        return _print_space(enumerate_shards(args.log, args.max_shards, args.shard_depth, args.holdouts), args.json)
+    rows = enumerate_rows(args.states, args.engine, args.holdouts)
     if args.json:
         print(json.dumps(rows, sort_keys=True, indent=2))
         return 0
@@ -84,4 +108,20 @@ def _enumerate(args: argparse.Namespace) -> int:
     for row in rows:
         if row["undecided_examples"]:
             print(f"undecided ({row['states']} states), e.g.: {', '.join(row['undecided_examples'])}")
+    return 0
+
+
+def _print_space(result: dict, as_json: bool) -> int:  # type: ignore[type-arg]
+    if as_json:
+        print(json.dumps(result, sort_keys=True, indent=2))
+        return 0
+    for key, value in result.items():
+        if isinstance(value, dict):
+            print(f"{key}:")
+            for k, v in value.items():
+                print(f"  {k:>28}: {v}")
+        elif isinstance(value, list) and key in ("holdouts",):
+            print(f"{key}: {len(value)}" + (f" (e.g. {', '.join(map(str, value[:5]))})" if value else ""))
+        else:
+            print(f"{key}: {value}")
     return 0

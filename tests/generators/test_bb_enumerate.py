@@ -76,7 +76,7 @@ def test_four_states_all_decided_with_s4_and_sigma4() -> None:
     assert (r.max_steps, r.max_ones) == (CHAMPIONS[4][1], SIGMA[4]) == (107, 13)
     counts = r.counts()
     assert "undecided" not in counts and len(r.leaves) == 620_261
-    assert counts["repeated_word_list"] == 141 and counts["far_direct"] == 6
+    assert counts["repeated_word_list"] == 141 and counts["far_direct"] == 6 and counts["halts"] == 183_983
     rng = random.Random(4)
     rare = [leaf for leaf in r.leaves if leaf.certificate["method"] in ("repeated_word_list", "far_direct")]
     common = [leaf for leaf in r.leaves if leaf.certificate["method"] not in (

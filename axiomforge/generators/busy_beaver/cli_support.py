@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from axiomforge.errors import UserError
@@ -57,15 +58,18 @@ def decide_machine(text: str, halt_steps: int) -> dict[str, Any]:
     return {"machine": machine.text(), "verdict": verdict, "certificate": cert, "verified": ok, "reason": why}
 
 
-def enumerate_rows(max_states: int) -> list[dict[str, Any]]:
-    from axiomforge.generators.busy_beaver.enumerate import enumerate_tnf
+def enumerate_rows(max_states: int, engine: str = "jit", holdouts: str | None = None) -> list[dict[str, Any]]:
+    from axiomforge.generators.busy_beaver.enumerate import default_limits, enumerate_tnf
+    from axiomforge.generators.busy_beaver.space import Holdout, holdouts_of, write_holdouts
 
     if not 2 <= max_states <= 4:
-        raise UserError("--states takes 2, 3 or 4 (5 states is out of reach in pure Python)")
+        raise UserError("--states takes 2, 3 or 4 (5 states: add --sample N, or run it in shards with --log)")
     rows = []
+    holdout_list: list[Holdout] = []
     for n in range(2, max_states + 1):
         start = time.perf_counter()
-        report = enumerate_tnf(n)
+        report = enumerate_tnf(n, engine=engine)
+        holdout_list += holdouts_of(report.leaves, default_limits(n)[1], 0)
         counts = report.counts()
         undecided = counts.pop("undecided", 0)
         rows.append({
@@ -74,4 +78,55 @@ def enumerate_rows(max_states: int) -> list[dict[str, Any]]:
             "undecided": undecided, "undecided_examples": [m.text() for m in report.undecided[:5]],
             "seconds": round(time.perf_counter() - start, 2),
         })
+    if holdouts:
+        write_holdouts(_out_path(holdouts), max_states, holdout_list, f"full enumeration of 2..{max_states} states")
     return rows
+
+
+def _out_path(text: str) -> Path:
+    path = Path(text)
+    if path.is_dir():
+        raise UserError(f"{text}: is a directory, expected a file to write")
+    return path
+
+
+def enumerate_sample(n_states: int, size: int, seed: int, holdouts: str | None) -> dict[str, Any]:
+    from axiomforge.generators.busy_beaver.space import sample_space, write_holdouts
+
+    report = sample_space(n_states, size, seed)
+    if holdouts:
+        write_holdouts(_out_path(holdouts), n_states, report.holdouts,
+                       f"uniform sample of {report.size} leaves, seed {seed}")
+    out = report.as_dict()
+    out["interval"] = [round(x, 6) for x in out["interval"]]
+    out["decided_fraction"] = round(out["decided_fraction"], 6)
+    out["leaves_estimate"] = round(out["leaves_estimate"])
+    out["leaves_estimate_stderr"] = round(out["leaves_estimate_stderr"])
+    out["machines_per_second"] = round(report.size / max(report.sample_seconds + report.decide_seconds, 1e-9))
+    return out
+
+
+def enumerate_shards(log: str | None, max_shards: int | None, depth: int, holdouts: str | None) -> dict[str, Any]:
+    import sys
+
+    from axiomforge.generators.busy_beaver.enumerate import default_limits
+    from axiomforge.generators.busy_beaver.space import (
+        HALT_STEPS,
+        Holdout,
+        deciders_tried,
+        enumerate_space,
+        write_holdouts,
+    )
+
+    if log is None:
+        raise UserError("--states 5 enumerates in shards: give --log FILE (resumable), or use --sample N")
+    merged, done, total = enumerate_space(5, _out_path(log), depth, max_shards,
+                                          progress=lambda line: print(line, file=sys.stderr, flush=True))
+    if holdouts:
+        tried = deciders_tried(default_limits(5)[1])
+        write_holdouts(_out_path(holdouts), 5, [Holdout(m, HALT_STEPS, tried) for m in merged.holdouts],
+                       f"{done} of {total} shards")
+    return {"states": 5, "shards_done": done, "shards": total, "complete": done == total, "leaves": merged.leaves,
+            "deciders": merged.counts, "S_so_far": merged.max_steps, "step_champion": merged.steps_champion,
+            "sigma_so_far": merged.max_ones, "undecided": len(merged.holdouts), "holdouts": merged.holdouts,
+            "seconds": merged.seconds}

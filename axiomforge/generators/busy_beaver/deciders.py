@@ -8,7 +8,9 @@ can trade time for coverage.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from axiomforge.generators.busy_beaver.certificates import (
     FAR_DIRECT_MAX_STATES,
@@ -219,32 +221,58 @@ def decide(machine: Machine, limits: DeciderLimits = DeciderLimits()) -> Certifi
     )
 
 
+@dataclass
+class StageStats:
+    """Per decider stage: machines tried, machines settled and seconds spent (for benchmarks)."""
+
+    tried: dict[str, int] = field(default_factory=dict)
+    settled: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def record(self, stage: str, tried: int, settled: int, seconds: float) -> None:
+        self.tried[stage] = self.tried.get(stage, 0) + tried
+        self.settled[stage] = self.settled.get(stage, 0) + settled
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+
+def nonhalting_stages(limits: DeciderLimits, compiled: bool = False) -> list[tuple[str, Callable[[Machine], Certificate | None]]]:
+    """The non-halting deciders in the order they are tried, cheapest first: translated cyclers
+    are the most common non-halting class; the finite automata reduction, then repeated word
+    lists (which settle every 4-state bouncer in a fraction of the bouncer decider's time), the
+    bouncer decider and FAR with larger DFAs only see what the others left. `compiled` runs
+    the FAR searches with the numba kernels of `jit` (the same certificates)."""
+    stages: list[tuple[str, Callable[[Machine], Certificate | None]]] = [
+        ("translated_cycler", lambda m: decide_translated_cycler(m, limits.translated_steps)),
+        ("cycler", lambda m: decide_cycler(m, limits.cycler_steps)),
+        ("backward_reasoning", lambda m: decide_backward(m, limits.backward_depth, limits.backward_frontier)),
+    ]
+    if limits.cps_radius:
+        stages.append(("ngram_cps", lambda m: decide_ngram_cps(m, limits.cps_radius)))
+    if limits.far_states:
+        stages.append(("finite_automata_reduction", lambda m: decide_far(m, limits.far_states, compiled)))
+    if limits.repeated_word_list:
+        stages.append(("repeated_word_list", decide_rwl))
+    if limits.bouncer_steps:
+        stages.append(("bouncer", lambda m: decide_bouncer(m, limits.bouncer_steps)))
+    if limits.far_direct_states:
+        stages.append(("far_direct", lambda m: decide_far_direct(m, limits.far_direct_states, compiled=compiled)))
+    return stages
+
+
 def decide_nonhalting(machine: Machine, limits: DeciderLimits = DeciderLimits(), compiled: bool = False,
-                      skip_cyclers: bool = False) -> Certificate | None:
-    """Cheapest first: translated cyclers are the most common non-halting class; the finite
-    automata reduction, then repeated word lists (which settle every 4-state bouncer in a
-    fraction of the bouncer decider's time), the bouncer decider and FAR with larger DFAs only
-    see what the others left. `compiled` runs the FAR searches with the numba kernels of `jit` (the same
-    certificates); `skip_cyclers` when the caller already ran both cycler deciders."""
-    return (
-        (None if skip_cyclers else decide_translated_cycler(machine, limits.translated_steps))
-        or (None if skip_cyclers else decide_cycler(machine, limits.cycler_steps))
-        or decide_backward(machine, limits.backward_depth, limits.backward_frontier)
-        or (decide_ngram_cps(machine, limits.cps_radius) if limits.cps_radius else None)
-        or (decide_far(machine, limits.far_states, compiled) if limits.far_states else None)
-        or (decide_rwl(machine) if limits.repeated_word_list else None)
-        or (decide_bouncer(machine, limits.bouncer_steps) if limits.bouncer_steps else None)
-        or (decide_far_direct(machine, limits.far_direct_states, compiled=compiled) if limits.far_direct_states
-            else None)
-    )
-
-
-def decider_stage_names(limits: DeciderLimits) -> list[str]:
-    """The certificate methods `decide_nonhalting` tries with these limits, in order."""
-    stages = ["translated_cycler", "cycler", "backward_reasoning"]
-    stages += ["ngram_cps"] * bool(limits.cps_radius) + ["finite_automata_reduction"] * bool(limits.far_states)
-    stages += ["repeated_word_list"] * limits.repeated_word_list + ["bouncer"] * bool(limits.bouncer_steps)
-    return stages + ["far_direct"] * bool(limits.far_direct_states)
+                      skip_cyclers: bool = False, stats: StageStats | None = None) -> Certificate | None:
+    """The first certificate of `nonhalting_stages`; `skip_cyclers` when the caller already ran
+    both cycler deciders (the compiled batch), `stats` collects per-stage counts and times."""
+    for name, run in nonhalting_stages(limits, compiled):
+        if skip_cyclers and name in ("translated_cycler", "cycler"):
+            continue
+        start = time.perf_counter() if stats is not None else 0.0
+        cert = run(machine)
+        if stats is not None:
+            stats.record(name, 1, cert is not None, time.perf_counter() - start)
+        if cert is not None:
+            return cert
+    return None
 
 
 def decide_rwl(machine: Machine) -> Certificate | None:

@@ -174,7 +174,7 @@ def _enumerate_compiled(n_states: int, sim_steps: int, limits: DeciderLimits, de
 
     room = 1 << 12
     while True:
-        flats, kind, steps, ones, count = jit.tnf_walk(n_states, sim_steps, room)
+        flats, kind, steps, ones, count = jit.tnf_walk(n_states, sim_steps, room, _root_array(n_states))
         if count >= 0:
             break
         room *= 4
@@ -204,3 +204,11 @@ def _enumerate_compiled(n_states: int, sim_steps: int, limits: DeciderLimits, de
         best = int(np.argmax(np.where(kind == 0, ones, -1)))
         report.max_ones, report.ones_champion = int(ones[best]), report.leaves[best].machine.text()
     return report
+
+
+def _root_array(n_states: int):  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    root = np.full(2 * n_states, -1, dtype=np.int8)
+    root[0] = encode_transition((1, RIGHT, 1))
+    return root

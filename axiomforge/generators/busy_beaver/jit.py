@@ -40,10 +40,11 @@ def _run_to_branch(flat, n_steps, tape, off):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def tnf_walk(n_states, sim_steps, max_leaves):  # type: ignore[no-untyped-def]
-    """`enumerate.enumerate_tnf` without deciders: the leaves in the same order. Returns
-    (flats, kind, steps, ones, count): kind 0 a halting leaf (steps, ones), 1 a candidate; count
-    is -1 when more than `max_leaves` leaves exist (call again with more room)."""
+def tnf_walk(n_states, sim_steps, max_leaves, root):  # type: ignore[no-untyped-def]
+    """`enumerate.enumerate_tnf` without deciders, from the node `root` (the TNF root: only
+    A0 = 1RB): the leaves of its subtree in the same order. Returns (flats, kind, steps, ones,
+    count): kind 0 a halting leaf (steps, ones), 1 a candidate; count is -1 when more than
+    `max_leaves` leaves exist (call again with more room)."""
     size = 2 * n_states
     flats = np.empty((max_leaves, size), dtype=np.int8)
     kind = np.empty(max_leaves, dtype=np.int8)
@@ -52,8 +53,7 @@ def tnf_walk(n_states, sim_steps, max_leaves):  # type: ignore[no-untyped-def]
     stack = np.empty((4096, size), dtype=np.int8)
     off = sim_steps + 2
     tape = np.zeros(2 * off + 1, dtype=np.int8)
-    stack[0, :] = UNDEF
-    stack[0, 0] = 1 * 32 + 16 + 1 + 1  # 1RB
+    stack[0, :] = root
     top = 1
     count = 0
     while top > 0:
@@ -442,3 +442,89 @@ def canonical_dfa_array(n: int, m: int) -> np.ndarray:
     out = np.zeros((count, n * m), dtype=np.int64)
     _dfa_lists(n, m, out, True)
     return out
+
+
+@njit(cache=True)
+def _splitmix(rng):  # type: ignore[no-untyped-def]
+    rng[0] += np.uint64(0x9E3779B97F4A7C15)
+    z = rng[0]
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def _below(rng, n):  # type: ignore[no-untyped-def]
+    """A uniform integer in [0, n), exactly (draws beyond the last multiple of n are redrawn)."""
+    un = np.uint64(n)
+    limit = (np.uint64(0xFFFFFFFFFFFFFFFF) // un) * un
+    while True:
+        x = _splitmix(rng)
+        if x < limit:
+            return np.int64(x % un)
+
+
+@njit(cache=True)
+def sample_leaves(n_states, sim_steps, seed, want, max_draws, bound):  # type: ignore[no-untyped-def]
+    """Uniform random TNF leaves by rejection: a descent picks one of the b_i branches of each
+    node it meets uniformly (b_i = the halting leaf + the children), so it reaches a leaf with
+    probability 1 / W, W the product of the b_i; accepting it with probability W / bound (bound
+    >= every W) makes every leaf equally likely. Returns (flats, kind, steps, ones, accepted,
+    draws, sum of W, sum of W^2): the W sums give Knuth's unbiased estimate of the leaf count."""
+    size = 2 * n_states
+    flats = np.empty((want, size), dtype=np.int8)
+    kind = np.zeros(want, dtype=np.int8)
+    steps_out = np.zeros(want, dtype=np.int64)
+    ones_out = np.zeros(want, dtype=np.int64)
+    off = sim_steps + 2
+    tape = np.zeros(2 * off + 1, dtype=np.int8)
+    rng = np.zeros(1, dtype=np.uint64)
+    rng[0] = np.uint64(seed)
+    flat = np.empty(size, dtype=np.int8)
+    accepted, draws = 0, 0
+    w_sum, w_sq = 0.0, 0.0
+    while accepted < want and draws < max_draws:
+        draws += 1
+        flat[:] = UNDEF
+        flat[0] = 1 * 32 + 16 + 1 + 1  # 1RB
+        weight = 1
+        while True:
+            steps, state, head = _run_to_branch(flat, sim_steps, tape, off)
+            if steps >= sim_steps:
+                leaf_kind, leaf_steps, leaf_ones = 1, 0, 0
+                break
+            symbol = tape[head + off]
+            slot = 2 * state + symbol
+            undefined = 0
+            used = 1
+            for i in range(size):
+                if flat[i] < 0:
+                    undefined += 1
+                else:
+                    used = max(used, (flat[i] & 15))
+            n_targets = used + 1 if used < n_states else used
+            branches = 1 + (4 * n_targets if undefined > 1 else 0)
+            weight *= branches
+            pick = _below(rng, branches)
+            if pick == 0:
+                ones = 0
+                for i in range(tape.shape[0]):
+                    ones += tape[i] != 0
+                if symbol == 0:
+                    ones += 1
+                flat[slot] = 1 * 32 + 16 + 0  # 1RZ
+                leaf_kind, leaf_steps, leaf_ones = 0, steps + 1, ones
+                break
+            pick -= 1
+            write, rest = pick // (2 * n_targets), pick % (2 * n_targets)
+            right, nxt = rest // n_targets, rest % n_targets
+            flat[slot] = write * 32 + right * 16 + nxt + 1
+        w_sum += weight
+        w_sq += float(weight) * float(weight)
+        if _below(rng, bound) < weight:
+            flats[accepted] = flat
+            kind[accepted] = leaf_kind
+            steps_out[accepted] = leaf_steps
+            ones_out[accepted] = leaf_ones
+            accepted += 1
+    return flats, kind, steps_out, ones_out, accepted, draws, w_sum, w_sq
