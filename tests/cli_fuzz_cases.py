@@ -18,6 +18,7 @@ import contextlib
 import io
 import json
 import math
+import re
 import signal
 import sqlite3
 import sys
@@ -28,6 +29,7 @@ from pathlib import Path
 from axiomforge.cli import build_parser, main
 
 REPO = Path(__file__).resolve().parent.parent
+_EXCEPTION_REPR = re.compile(r"\b\w*(Error|Exception)\((['\"]|\))")  # ShapeError("...") in a message
 CASE_LIMIT_S = 30.0
 """A hang guard, not a performance assertion: every case is expected to finish in well under a
 second; a case still running after this long is reported as hung instead of blocking CI."""
@@ -61,6 +63,8 @@ class Outcome:
             found.append(f"{len(errors)} 'error:' lines on stderr, expected 1")
         if "Traceback" in self.stdout + self.stderr:
             found.append("a traceback in the output")
+        if _EXCEPTION_REPR.search(self.stderr):
+            found.append("a Python exception repr in the message")
         return found
 
     def transcript(self, case: Case) -> str:

@@ -272,3 +272,83 @@ def test_no_traceback_in_any_captured_output(table: dict[str, tuple[Case, Outcom
     with_traceback = [p.name for p in saved if "Traceback" in p.read_text(encoding="utf-8", errors="replace")
                       and p.stem not in {_safe(o) for o in owned}]
     assert not with_traceback, with_traceback
+
+
+# -------------------------------------------------------------------- the cases, with their own expectations
+
+
+def _run(*argv: str | Path) -> Outcome:
+    return run_in_process(tuple(str(a) for a in argv))
+
+
+def test_verify_that_checked_nothing_fails(tmp_path: Path) -> None:
+    sampled_nothing = _run("rasp", "verify", "sort", "--samples", "0", "--exhaustive-limit", "1")
+    assert sampled_nothing.code == 1 and "nothing was checked" in sampled_nothing.stderr
+    undefined = tmp_path / "undefined.rasp"  # a categorical mean over different values: undefined from length 2
+    undefined.write_text("output = aggregate(select(indices, indices, True), indices);\n", encoding="utf-8")
+    nowhere = _run("rasp", "verify", undefined, "--vocab", "a,b", "--min-len", "2", "--max-len", "3")
+    assert nowhere.code == 1 and "no input is in the program's domain" in nowhere.stderr
+    assert _run("rasp", "verify", "sort", "--vocab", "").problems() == []
+
+
+def test_compile_refuses_values_float64_cannot_separate(tmp_path: Path) -> None:
+    program = tmp_path / "big.rasp"
+    program.write_text("output = map(lambda t: t + 100000000000000000000, tokens);\n", encoding="utf-8")
+    outcome = _run("rasp", "compile", program, "--vocab", "1,2", "--max-len", "3", "-o", tmp_path / "m.safetensors")
+    assert outcome.problems() == []
+    assert "100000000000000000001" in outcome.stderr and "100000000000000000002" in outcome.stderr
+    assert "2**53" in outcome.stderr
+    assert not (tmp_path / "m.safetensors").exists()
+
+
+def test_true_and_1_are_different_values(tmp_path: Path) -> None:
+    from axiomforge.rasp.verify import same_outputs
+
+    program = tmp_path / "bool.rasp"
+    program.write_text('output = map(lambda t: True if t == "a" else 1, tokens);\n', encoding="utf-8")
+    ran = _run("rasp", "run", program, "--input", "a b")
+    assert ran.code == 0 and ran.stdout.split()[-2:] == ["True", "1"]
+    compiled = _run("rasp", "compile", program, "--vocab", "a,b", "--max-len", "3", "-o", tmp_path / "m.safetensors")
+    assert compiled.problems() == [] and "True and 1" in compiled.stderr
+    assert not same_outputs([True, 1], [True, True])  # what `run --model` and `verify` compare with
+    assert same_outputs([True, 1, None], [True, 1, None])
+
+
+def test_an_empty_or_foreign_store_is_refused_and_kept(tmp_path: Path) -> None:
+    tasks = REPO / "tests" / "bench" / "data" / "challenges.jsonl"
+    for content in (b"", b"some notes\n"):
+        run = tmp_path / f"run-{len(content)}"
+        run.mkdir()
+        (run / "results.sqlite").write_bytes(content)
+        for argv in (("bench", "report", run), ("bench", "export", run / "results.sqlite"),
+                     ("bench", "run", "--tasks", tasks, "--prover", "symbolic", "--no-lean", "--out", run)):
+            assert _run(*argv).problems() == []
+            assert (run / "results.sqlite").read_bytes() == content
+
+
+def test_report_labels_are_text_not_mathtext(tmp_path: Path) -> None:
+    import sqlite3
+
+    run = tmp_path / "run"
+    tasks = REPO / "tests" / "bench" / "data" / "challenges.jsonl"
+    assert _run("bench", "run", "--tasks", tasks, "--prover", "symbolic", "--no-lean", "--out", run).code == 0
+    with sqlite3.connect(run / "results.sqlite") as conn:  # a task set whose difficulty reads as broken TeX
+        conn.execute("UPDATE tasks SET difficulty = '$\\frac{$', recheck = 'ok', certified = 1")
+    outcome = _run("bench", "report", run)
+    assert outcome.code == 0, outcome.stderr
+    assert "$\\frac{$" in (run / "report" / "difficulty.svg").read_text(encoding="utf-8")
+
+
+def test_json_reader_locates_bad_bytes_nan_and_depth() -> None:
+    from axiomforge.errors import UserError, decode_utf8, parse_user_json
+
+    with pytest.raises(UserError) as bad_byte:
+        decode_utf8(b'{"a": 1}\n{"b": "\xff"}\n', "t.jsonl")
+    assert str(bad_byte.value.location) == "t.jsonl:2:8"
+    with pytest.raises(UserError) as nan:
+        parse_user_json('{"a": [1, NaN]}', "t.json")
+    assert str(nan.value.location) == "t.json:1:11" and "NaN" in nan.value.message
+    with pytest.raises(UserError) as deep:
+        parse_user_json('["]]]]", ' + "[" * 300 + "]" * 300 + "]", "t.json", max_depth=50)
+    assert deep.value.location is not None and deep.value.location.column == 9 + 50  # the 51st open bracket
+    assert parse_user_json('{"s": "[[[[{{{{"}', "t.json", max_depth=1) == {"s": "[[[[{{{{"}
