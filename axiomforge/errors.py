@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,10 +162,18 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
 _BRACKET_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
 
-def check_output_file(path: str | os.PathLike[str]) -> None:
+def check_output_file(path: str | os.PathLike[str], ours: Callable[[str], bool] | None = None,
+                      what: str = "") -> None:
     """Refuse, before any work starts, an output file path that cannot be written: a directory,
-    or a path under an existing file. Missing parent directories are fine (they are created)."""
+    or a path under an existing file. Missing parent directories are fine (they are created).
+
+    With `ours`, an existing non-empty file is overwritten only if `ours(path)` recognises it as
+    this command's own earlier output (`what` names that output in the message): a user's file
+    given by mistake is never clobbered."""
     name = os.fspath(path)
+    if ours is not None and os.path.isfile(name) and os.path.getsize(name) > 0 and not _recognised(ours, name):
+        raise UserError(f"exists and is not {what}; refusing to overwrite it (remove it or choose another path)",
+                        SourceLocation(name))
     if os.path.isdir(name):
         raise UserError("is a directory, expected an output file path", SourceLocation(name))
     parent = os.path.dirname(os.path.abspath(name))
@@ -174,3 +183,20 @@ def check_output_file(path: str | os.PathLike[str]) -> None:
         raise UserError(f"cannot write here: {parent} is not a directory", SourceLocation(name))
     if not os.access(parent, os.W_OK):
         raise UserError(f"cannot write here: {parent} is not writable", SourceLocation(name))
+
+
+def _recognised(ours: Callable[[str], bool], name: str) -> bool:
+    try:
+        return ours(name)
+    except (OSError, ValueError):  # unreadable or undecodable: not ours
+        return False
+
+
+def file_starts_with(prefix: bytes) -> Callable[[str], bool]:
+    """A recogniser for `check_output_file`: the file's first bytes are `prefix`."""
+
+    def ours(name: str) -> bool:
+        with open(name, "rb") as handle:
+            return handle.read(len(prefix)) == prefix
+
+    return ours

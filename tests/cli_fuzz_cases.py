@@ -376,6 +376,7 @@ def build_cases(files: Files) -> list[Case]:
         add("bench report", f"k-{label}", ["bench", "report", f["run"], "--out", files.root / "rep", "--k", value])
     add("bench report", "out-is-file", ["bench", "report", f["run"], "--out", f["out-file"]])
     add("bench export", "out-is-dir", ["bench", "export", f["run"], "--out", f["out-dir"]])
+    add("bench export", "out-is-a-user-file", ["bench", "export", f["run"], "--out", f["out-file"]])
     add("bench export", "out-under-file", ["bench", "export", f["run"], "--out", f["under-file"]])
 
     # --- gen bb / gen mba
@@ -506,6 +507,7 @@ def build_cases(files: Files) -> list[Case]:
         files_for(command, build, proofs_hostile)
     files_for("check", lambda p: ["check", f["proofs"], "--theory", p], {f"theory-{k}": v for k, v in mpl_hostile.items()})
     add("lean-export", "output-is-dir", ["lean-export", f["proofs"], "-o", f["out-dir"]])
+    add("lean-export", "output-is-a-user-file", ["lean-export", f["proofs"], "-o", f["out-file"]])
     add("lean-export", "output-under-file", ["lean-export", f["proofs"], "-o", f["under-file"]])
     add("lean-export", "alias-export-lean-missing", ["export-lean", files.root / "nope.json"])
     add("html", "out-is-file", ["html", f["proofs"], "--out", f["out-file"]])
@@ -550,6 +552,7 @@ def build_cases(files: Files) -> list[Case]:
         numeric("rasp verify", ["rasp", "verify", f["rasp"]], option, "int",
                 skip=("negative", "huge") if option == "--seed" else ())
     add("rasp compile", "out-is-dir", ["rasp", "compile", f["rasp"], "-o", f["out-dir"]])
+    add("rasp compile", "out-is-a-user-file", ["rasp", "compile", f["rasp"], "-o", f["out-file"]])
     add("rasp compile", "out-under-file", ["rasp", "compile", f["rasp"], "-o", f["under-file"]])
     add("rasp run", "input-missing", ["rasp", "run", f["rasp"]])
     model_hostile = {

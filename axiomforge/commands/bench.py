@@ -188,13 +188,22 @@ def report_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_attempts_jsonl(path: str) -> bool:
+    """Whether `path` starts like `bench export` output: a JSON object with task_id and sample_index."""
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        first = json.loads(handle.readline(1 << 20) or "null")
+    return isinstance(first, dict) and {"task_id", "sample_index"} <= first.keys()
+
+
 def export_command(args: argparse.Namespace) -> int:
     import json
 
     from axiomforge.bench.report import attempt_records, export_jsonl, summarize
 
     if args.out:
-        check_output_file(args.out)
+        check_output_file(args.out, _is_attempts_jsonl, "an attempts JSONL written by bench export")
     summary = summarize(args.run_dir)
     if args.out:
         count = export_jsonl(summary, args.out, args.with_raw)

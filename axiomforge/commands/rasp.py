@@ -119,6 +119,18 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if report.get("agree", True) else 1
 
 
+def _is_compiled_model(path: str) -> bool:
+    """Whether `path` is a .safetensors file with the sidecar `rasp compile` writes beside it."""
+    from pathlib import Path
+
+    from axiomforge.rasp.export import FORMAT, sidecar_path
+
+    side = sidecar_path(Path(path))
+    with open(side, encoding="utf-8") as handle:
+        meta = json.load(handle)
+    return isinstance(meta, dict) and meta.get("format") == FORMAT
+
+
 def _compile(args: argparse.Namespace) -> int:
     import time
 
@@ -127,7 +139,7 @@ def _compile(args: argparse.Namespace) -> int:
     from axiomforge.rasp.export import save_model, sidecar_path
     from axiomforge.rasp.model import CompiledTransformer
 
-    check_output_file(args.out)  # an unwritable -o is refused before compiling
+    check_output_file(args.out, _is_compiled_model, "a model written by rasp compile")  # before compiling
     program, vocab, max_len, causal = _load(args)
     start = time.perf_counter()
     compiled = compile_to_spec(program.output, vocab, max_len, causal)
