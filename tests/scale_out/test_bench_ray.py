@@ -45,16 +45,6 @@ def bb_set(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def ray_session():
-    """One local Ray for the in-process runs (the executor joins it instead of starting its own)."""
-    import ray
-
-    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1")
-    yield
-    ray.shutdown()
-
-
 def test_bench_run_ray_equals_local(bb_set, tmp_path, ray_session, capsys):
     common = ["--tasks", str(bb_set), "--prover", "symbolic", "--samples", "3", "--no-progress", "--no-lean"]
     assert main(["bench", "run", *common, "--out", str(tmp_path / "local")]) == 0

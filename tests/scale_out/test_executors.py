@@ -35,11 +35,11 @@ def raises_value_error(n: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def ray_executor():
+def ray_executor(ray_session):
     from ray import cloudpickle
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests/
-    executor = RayExecutor(num_cpus=2)
+    executor = RayExecutor(num_cpus=2)  # joins the session's Ray
     yield executor
     executor.close()
 

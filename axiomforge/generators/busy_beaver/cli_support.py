@@ -58,9 +58,15 @@ def decide_machine(text: str, halt_steps: int) -> dict[str, Any]:
     return {"machine": machine.text(), "verdict": verdict, "certificate": cert, "verified": ok, "reason": why}
 
 
-def enumerate_rows(max_states: int, engine: str = "jit", holdouts: str | None = None) -> list[dict[str, Any]]:
+def enumerate_rows(max_states: int, engine: str = "jit", holdouts: str | None = None,
+                   executor: Any = None) -> list[dict[str, Any]]:
+    """One row per state count. With an `executor` each count runs as TNF shards on it (merged
+    by shard index: the same row as the walk in one process, which is tested)."""
     from axiomforge.generators.busy_beaver.enumerate import default_limits, enumerate_tnf
     from axiomforge.generators.busy_beaver.space import Holdout, holdouts_of, write_holdouts
+
+    if executor is not None:
+        return _enumerate_rows_sharded(max_states, holdouts, executor)
 
     if not 2 <= max_states <= 4:
         raise UserError("--states takes 2, 3 or 4 (5 states: add --sample N, or run it in shards with --log)")
@@ -76,6 +82,32 @@ def enumerate_rows(max_states: int, engine: str = "jit", holdouts: str | None = 
             "states": n, "S": report.max_steps, "sigma": report.max_ones, "step_champion": report.steps_champion,
             "ones_champion": report.ones_champion, "leaves": len(report.leaves), "deciders": counts,
             "undecided": undecided, "undecided_examples": [m.text() for m in report.undecided[:5]],
+            "seconds": round(time.perf_counter() - start, 2),
+        })
+    if holdouts:
+        write_holdouts(_out_path(holdouts), max_states, holdout_list, f"full enumeration of 2..{max_states} states")
+    return rows
+
+
+def _enumerate_rows_sharded(max_states: int, holdouts: str | None, executor: Any) -> list[dict[str, Any]]:
+    from axiomforge.generators.busy_beaver.enumerate import default_limits
+    from axiomforge.generators.busy_beaver.space import Holdout, deciders_tried, run_shards, write_holdouts
+
+    if not 2 <= max_states <= 4:
+        raise UserError("--states takes 2, 3 or 4 (5 states: add --sample N, or run it in shards with --log)")
+    rows: list[dict[str, Any]] = []
+    holdout_list: list[Any] = []
+    for n in range(2, max_states + 1):
+        start = time.perf_counter()
+        merged = run_shards(n, executor=executor)
+        counts = dict(merged.counts)
+        undecided = counts.pop("undecided", 0)
+        tried = deciders_tried(default_limits(n)[1])
+        holdout_list += [Holdout(m, 0, tried) for m in merged.holdouts]
+        rows.append({
+            "states": n, "S": merged.max_steps, "sigma": merged.max_ones, "step_champion": merged.steps_champion,
+            "ones_champion": merged.ones_champion, "leaves": merged.leaves, "deciders": counts,
+            "undecided": undecided, "undecided_examples": merged.holdouts[:5],
             "seconds": round(time.perf_counter() - start, 2),
         })
     if holdouts:
@@ -106,7 +138,8 @@ def enumerate_sample(n_states: int, size: int, seed: int, holdouts: str | None) 
     return out
 
 
-def enumerate_shards(log: str | None, max_shards: int | None, depth: int, holdouts: str | None) -> dict[str, Any]:
+def enumerate_shards(log: str | None, max_shards: int | None, depth: int, holdouts: str | None,
+                     executor: Any = None) -> dict[str, Any]:
     import sys
 
     from axiomforge.generators.busy_beaver.enumerate import default_limits
@@ -121,7 +154,8 @@ def enumerate_shards(log: str | None, max_shards: int | None, depth: int, holdou
     if log is None:
         raise UserError("--states 5 enumerates in shards: give --log FILE (resumable), or use --sample N")
     merged, done, total = enumerate_space(5, _out_path(log), depth, max_shards,
-                                          progress=lambda line: print(line, file=sys.stderr, flush=True))
+                                          progress=lambda line: print(line, file=sys.stderr, flush=True),
+                                          executor=executor)
     if holdouts:
         tried = deciders_tried(default_limits(5)[1])
         write_holdouts(_out_path(holdouts), 5, [Holdout(m, HALT_STEPS, tried) for m in merged.holdouts],

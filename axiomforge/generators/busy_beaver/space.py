@@ -291,6 +291,14 @@ def plan_shards(n_states: int, depth: int = 2, halt_steps: int = HALT_STEPS) -> 
     return top, shards
 
 
+def run_shards(n_states: int, depth: int = 2, executor: Any = None) -> ShardResult:
+    """The whole tree, in shards, with no log (2 to 4 states take seconds): the merge of the top
+    part and every shard, run by `executor` (None: here, in order)."""
+    top, shards = plan_shards(n_states, depth)
+    results = executor.map(run_shard, shards) if executor is not None else [run_shard(s) for s in shards]
+    return merge([top, *results])
+
+
 def run_shard(shard: Shard) -> ShardResult:
     """Enumerate and decide one subtree."""
     import numpy as np
@@ -368,10 +376,13 @@ def read_log(path: Path, shards: list[Shard]) -> dict[int, ShardResult]:
 
 def enumerate_space(n_states: int, log: Path, depth: int = 2, max_shards: int | None = None,
                     halt_steps: int = HALT_STEPS,
-                    progress: Callable[[str], None] | None = None) -> tuple[ShardResult, int, int]:
+                    progress: Callable[[str], None] | None = None,
+                    executor: Any = None) -> tuple[ShardResult, int, int]:
     """Run the shards not yet in `log` (at most `max_shards` of them this call), appending each
     result as one JSON line; returns (merge of everything in the log, shards done, shards in
-    the plan)."""
+    the plan). `executor` (an `axiomforge.executors.Executor`; None: one after the other, here)
+    runs the shards anywhere; only this process appends to the log, as results arrive, and the
+    merge is by shard index, so the result does not depend on which shard finished first."""
     top, shards = plan_shards(n_states, depth, halt_steps)
     done = read_log(log, shards)
     if -1 not in done:
@@ -382,8 +393,11 @@ def enumerate_space(n_states: int, log: Path, depth: int = 2, max_shards: int | 
     if max_shards is not None:
         todo = todo[:max_shards]
     start = time.perf_counter()
-    for k, shard in enumerate(todo, 1):
-        result = run_shard(shard)
+    results: Iterable[tuple[int, ShardResult]] = (
+        executor.as_completed(run_shard, todo) if executor is not None else ((i, run_shard(s)) for i, s in enumerate(todo))
+    )
+    for k, (position, result) in enumerate(results, 1):
+        shard = todo[position]
         with log.open("a", encoding="utf-8") as fh:
             fh.write(result.to_json() + "\n")
         done[shard.index] = result
