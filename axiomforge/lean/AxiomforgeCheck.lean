@@ -69,22 +69,24 @@ def kindOf : ConstantInfo → String
 /-- The candidate's declaration is the challenge's: same kind, universe parameters and type, and
 for definitions the same value. The challenge's theorem is compared by its type only (its proof
 is `sorry`). -/
+def sameValue : ConstantInfo → ConstantInfo → Bool
+  | .defnInfo r, .defnInfo c => r.value == c.value && r.safety == c.safety
+  | .opaqueInfo r, .opaqueInfo c => r.value == c.value && r.isUnsafe == c.isUnsafe
+  | .inductInfo r, .inductInfo c =>
+    r.ctors == c.ctors && r.numParams == c.numParams && r.numIndices == c.numIndices &&
+      r.isUnsafe == c.isUnsafe
+  | .ctorInfo r, .ctorInfo c => r.induct == c.induct && r.cidx == c.cidx && r.numFields == c.numFields
+  | _, _ => true
+
 def sameAsReference (ref cand : ConstantInfo) : Bool :=
   kindOf ref == kindOf cand && ref.levelParams == cand.levelParams && ref.type == cand.type &&
-    match ref, cand with
-    | .defnInfo r, .defnInfo c => r.value == c.value && r.safety == c.safety
-    | .opaqueInfo r, .opaqueInfo c => r.value == c.value && r.isUnsafe == c.isUnsafe
-    | .inductInfo r, .inductInfo c =>
-      r.ctors == c.ctors && r.numParams == c.numParams && r.numIndices == c.numIndices &&
-        r.isUnsafe == c.isUnsafe
-    | .ctorInfo r, .ctorInfo c => r.induct == c.induct && r.cidx == c.cidx && r.numFields == c.numFields
-    | _, _ => true
+    sameValue ref cand
+
+def mentions (names : NameSet) (e : Expr) : Bool :=
+  (e.find? fun sub => sub.isConst && names.contains sub.constName!).isSome
 
 def mentionsAny (ci : ConstantInfo) (names : NameSet) : Bool :=
-  let hit (e : Expr) : Bool := (e.find? fun sub => sub.isConst && names.contains sub.constName!).isSome
-  hit ci.type || match ci.value? with
-    | some v => hit v
-    | none => false
+  mentions names ci.type || (ci.value?.map (mentions names)).getD false
 
 /-- The candidate's declarations that depend, directly or through each other, on Lean.ofReduceBool. -/
 def nativeDependents (consts : Std.HashMap Name ConstantInfo) : NameSet := Id.run do
@@ -133,7 +135,7 @@ def check (refPath candPath : System.FilePath) (moduleName thm : Name) (native :
       return reject "forbidden_construct" s!"{n} carries extern"
   -- 4. axioms, by fully qualified name
   let ctx : Core.Context := { fileName := "<axiomforge-check>", fileMap := default }
-  let (axioms, _) ← (collectAxioms thm : CoreM (Array Name)).toIO ctx { env }
+  let (axioms, _) ← Core.CoreM.toIO (collectAxioms thm) ctx { env }
   let allowed := if native then standardAxioms ++ nativeAxioms else standardAxioms
   let extra := axioms.filter (· ∉ allowed)
   if !extra.isEmpty then
@@ -156,10 +158,11 @@ end AxiomforgeCheck
 def main (args : List String) : IO UInt32 := do
   match args with
   | [refPath, candPath, candDir, moduleName, thm, track] =>
-    initSearchPath (← findSysroot) [candDir]
-    let verdict ← try
-        AxiomforgeCheck.check refPath candPath moduleName.toName thm.toName (track == "native")
-      catch e => pure (AxiomforgeCheck.reject "checker_error" s!"the checker failed: {e}")
+    initSearchPath (← findSysroot) [System.FilePath.mk candDir]
+    let verdict ← tryCatch
+      (AxiomforgeCheck.check (System.FilePath.mk refPath) (System.FilePath.mk candPath) moduleName.toName
+        thm.toName (track == "native"))
+      (fun e => pure (AxiomforgeCheck.reject "checker_error" s!"the checker failed: {e}"))
     IO.println verdict.toJson.compress
     return 0
   | _ =>
