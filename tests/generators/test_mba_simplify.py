@@ -102,3 +102,10 @@ def test_simplified_expressions_are_equivalent_and_no_larger(seed: int, count: i
     result = simplify(e, width)
     assert size(result) <= size(e)
     assert certify(Identity(e, result), width).status == "true"
+
+
+def test_wide_bitwise_inputs_come_back_without_deep_trees() -> None:
+    # a^b^...^i over 12 variables is 4,095 conjunctions: not written back (it could not be smaller)
+    wide = parse_expression("^".join("xyzabcdefghi"))
+    result = simplify_certified(wide, 64)
+    assert result.expression == wide and result.method == "unchanged"

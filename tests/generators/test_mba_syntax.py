@@ -77,11 +77,11 @@ def test_identity_and_expression_are_told_apart() -> None:
 
 
 def test_flat_input_is_not_mistaken_for_deep_nesting() -> None:
-    from axiomforge.generators.mba.parse import MAX_NESTING, _depth
+    from axiomforge.generators.mba.parse import MAX_NESTING, tree_depth
 
     text = " + ".join(["~x - -y"] * 3000)  # 9,000 '~'/'-' characters, 6,000 operands, no nesting
     e = parse_expression(text)
-    assert _depth(e) <= MAX_NESTING
+    assert tree_depth(e) <= MAX_NESTING
     env = {"x": 5, "y": 7}
     assert evaluate(e, env, 64) == (3000 * (~5 + 7)) % 2**64
     # short chains keep the parser's own tree, so printing round-trips as before

@@ -262,21 +262,35 @@ def _normalise(layers: Layers, e: Expr, index: dict[str, int]) -> Polynomial:
 
 
 def substitute_back(layers: Layers, p: Polynomial) -> Polynomial:
-    """Replace every atom that is a lone opaque variable by that variable's polynomial (latest first)."""
+    """Replace every atom that is a lone opaque variable by that variable's polynomial (latest first).
+
+    The work is budgeted like a product: every term pair it would form counts against
+    `max_products` before it is formed; an atom whose expansion would pass a limit stays opaque."""
     for index in range(layers.count - 1, len(layers.names) - 1, -1):
         atom = 1 << index
         if not any(atom in m for m in p):
             continue
-        replacement = layers.opaque_poly(index)
-        out: Polynomial = {}
-        for m, c in p.items():
-            power = m.count(atom)
-            term: Polynomial = {tuple(a for a in m if a != atom): c}
-            for _ in range(power):
-                term = _mul(layers, term, replacement)
-            out = _add(out, term)
-        p = layers.check_size(layers.reduce(out))
+        try:
+            p = _substitute_one(layers, p, atom, layers.opaque_poly(index))
+        except LimitReached:
+            continue  # too big to expand: the atom stays opaque (sound, only less canonical)
     return p
+
+
+def _substitute_one(layers: Layers, p: Polynomial, atom: int, replacement: Polynomial) -> Polynomial:
+    budget = layers.limits.max_products
+    out: Polynomial = {}
+    for m, c in p.items():
+        power = m.count(atom)
+        term: Polynomial = {tuple(a for a in m if a != atom) if power else m: c}
+        for _ in range(power):
+            budget -= len(term) * len(replacement)
+            if budget < 0:
+                raise LimitReached(f"substituting an opaque term back exceeds {layers.limits.max_products} term pairs")
+            term = _mul(layers, term, replacement)
+        for mm, cc in term.items():
+            out[mm] = out.get(mm, 0) + cc
+    return layers.check_size(layers.reduce(out))
 
 
 @dataclass(frozen=True)

@@ -161,10 +161,10 @@ def _parse(text: str, source: str | None) -> Expr | Identity:
             message, SourceLocation(source, line, column), caret_excerpt(text, line, column or 1)
         ) from None
     result: Expr | Identity = tree  # type: ignore[assignment]  # the inline transformer built the AST
-    if max(_depth(side) for side in _sides(result)) > MAX_NESTING:
+    if max(tree_depth(side) for side in _sides(result)) > MAX_NESTING:
         result = Identity(_balanced(result.lhs), _balanced(result.rhs)) if isinstance(result, Identity) \
             else _balanced(result)
-    if max(_depth(side) for side in _sides(result)) > MAX_NESTING:
+    if max(tree_depth(side) for side in _sides(result)) > MAX_NESTING:
         raise MBAInputError(f"expression nested more than {MAX_NESTING} levels deep", SourceLocation(source, 1, 1))
     return result
 
@@ -173,7 +173,8 @@ def _sides(result: Expr | Identity) -> tuple[Expr, ...]:
     return (result.lhs, result.rhs) if isinstance(result, Identity) else (result,)
 
 
-def _depth(e: Expr) -> int:
+def tree_depth(e: Expr) -> int:
+    """The depth of `e` (a leaf is 1), computed iteratively."""
     deepest = 0
     stack: list[tuple[Expr, int]] = [(e, 1)]
     while stack:

@@ -17,6 +17,7 @@ kept as a candidate because it preserves factored forms.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +33,7 @@ from .normal_form import (
     reduce_vector,
     signature_of_form,
 )
+from .parse import MAX_NESTING, tree_depth
 from .printing import to_c
 
 _EXACT_SEARCH_VARIABLES = 3
@@ -165,7 +167,7 @@ def _decomposed(table: int, names: tuple[str, ...]) -> Expr:
         if gd is not None:
             candidates.append(Binary("^", g0, Binary("&", v, gd)))
             candidates.append(Binary("^", g1, Binary("&", Unary("~", v), gd)))
-    return min(candidates, key=lambda e: (size(e), to_c(e)))
+    return _cheapest(candidates)
 
 
 def _normal_form_formula(table: int, variables: Sequence[str]) -> Expr:
@@ -190,7 +192,7 @@ def _normal_form_formula(table: int, variables: Sequence[str]) -> Expr:
         if minterms:
             body = _fold("|", minterms)
             candidates.append(Unary("~", body) if negate else body)
-    return min(candidates, key=lambda e: (size(e), to_c(e)))
+    return _cheapest(candidates)
 
 
 def conjunction(mask: int, variables: Sequence[str]) -> Expr:
@@ -202,10 +204,18 @@ def _minterm(v: int, variables: Sequence[str]) -> Expr:
 
 
 def _fold(op: str, items: list[Expr]) -> Expr:
+    """`items` joined by the associative `op`: left-nested as written for up to 8 items, balanced
+    beyond (a 2,048-minterm formula stays 12 levels deep, not 2,048)."""
+    if len(items) > 8:
+        middle = len(items) // 2
+        return Binary(op, _fold(op, items[:middle]), _fold(op, items[middle:]))  # type: ignore[arg-type]
     out = items[0]
     for item in items[1:]:
         out = Binary(op, out, item)  # type: ignore[arg-type]
     return out
+
+
+_MAX_BASELINES = 16  # each baseline is one candidate with up to one term per distinct value
 
 
 @lru_cache(maxsize=4096)
@@ -280,10 +290,20 @@ def _two_term_decompositions(values: Sequence[int], width: Width) -> list[tuple[
 
 def simplest_linear(signature_vector: Sequence[int], variables: Sequence[str], width: Width) -> Expr:
     """The cheapest expression with this signature among the candidates described in the module doc."""
-    return min(linear_candidates(signature_vector, variables, width), key=_cost)
+    return _cheapest(linear_candidates(signature_vector, variables, width))
+
+
+def _cheapest(candidates: Sequence[Expr]) -> Expr:
+    """The candidate of least `_cost`; texts are printed only for those of the least node count."""
+    sizes = [size(c) for c in candidates]
+    least = min(sizes)
+    return min((c for c, n in zip(candidates, sizes, strict=True) if n == least), key=_cost)
 
 
 def _cost(e: Expr) -> tuple[int, int, str]:
+    """Node count, then text length, then text; a tree deeper than the parser accepts costs most."""
+    if tree_depth(e) > MAX_NESTING:
+        return sys.maxsize, 0, ""
     text = to_c(e)
     return size(e), len(text), text
 
@@ -295,7 +315,10 @@ def linear_candidates(signature_vector: Sequence[int], variables: Sequence[str],
     count = len(names)
     values = reduce_vector(signature_vector, width)
     candidates: list[Expr] = []
-    for baseline in sorted(set(values) | {0}):
+    baselines = set(values) | {0}
+    if len(baselines) > _MAX_BASELINES:  # many distinct values: the most frequent one and 0 only
+        baselines = {0, max(sorted(set(values)), key=values.count)}
+    for baseline in sorted(baselines):
         groups: dict[int, int] = {}
         for v, value in enumerate(values):
             if value != baseline:
@@ -311,6 +334,9 @@ def linear_candidates(signature_vector: Sequence[int], variables: Sequence[str],
             basis_terms.append((signed(c, width), conjunction(mask, names)))
     candidates.append(sum_of(basis_terms, signed(-values[0], width)))
     return candidates
+
+
+_PARTS_MAX_VARIABLES = 8  # wider linear parts are left as written by the part-by-part simplifier
 
 
 def simplify_linear(e: Expr, width: Width) -> Expr:
@@ -359,6 +385,8 @@ def simplify_parts(e: Expr, width: Width) -> Expr:
     """Part by part: simplest equivalent linear combination for linear MBA; for others, linear summands
     are grouped and simplified together and every other part is simplified recursively."""
     if mba_class(e) == "linear":
+        if len(variables_of(e)) > _PARTS_MAX_VARIABLES:
+            return e
         candidate = simplify_linear(e, width)
         return candidate if (size(candidate), to_c(candidate)) <= (size(e), to_c(e)) else e
     if isinstance(e, Unary):
@@ -414,9 +442,10 @@ def _mask_indices(mask: int) -> list[int]:
 class _Renderer:
     """Writes a layered normal form back as a small expression (opaque variables as their own renderings)."""
 
-    def __init__(self, layers: Layers, width: Width) -> None:
+    def __init__(self, layers: Layers, width: Width, max_terms: int) -> None:
         self.layers = layers
         self.width = width
+        self.max_terms = max_terms  # a polynomial with more terms cannot be written smaller than the input
         self.memo: dict[int, Expr] = {}
 
     def base(self, index: int) -> Expr:
@@ -441,6 +470,8 @@ class _Renderer:
         return [substitute(w, mapping) for w in written] if mapping else written
 
     def render(self, p: Polynomial) -> Expr:
+        if len(p) > self.max_terms:
+            raise LimitReached(f"the normal form has {len(p)} terms, more than the input has nodes")
         linear = {m: c for m, c in p.items() if len(m) <= 1}
         products = []
         for m, c in p.items():
@@ -448,10 +479,10 @@ class _Renderer:
                 products.append((signed(c, self.width), _fold("*", [self.atom(a) for a in m])))
         products.sort(key=lambda t: (-size(t[1]), to_c(t[1]), t[0]))
         if not products:
-            return min(self.linear(linear), key=_cost)
+            return _cheapest(self.linear(linear))
         if not linear:
             return sum_of(products)
-        return min((sum_of(products + _signed_terms(w)) for w in self.linear(linear)), key=_cost)
+        return _cheapest([sum_of(products + _signed_terms(w)) for w in self.linear(linear)])
 
 
 def _layer_support(p: Polynomial) -> int:
@@ -478,21 +509,27 @@ def simplify_certified(e: Expr, width: Width, limits: Limits = DEFAULT_LIMITS) -
         target = normalise_in(layers, e)
     except LimitReached as limit:
         return Simplification(e, "unchanged", str(limit))
-    best, method = e, "unchanged"
+    best, method, input_size = e, "unchanged", size(e)
+    best_cost = (input_size, 0, "")  # any candidate with fewer nodes wins; ties are printed below
 
     def consider(make: Callable[[], Expr]) -> bool:
-        nonlocal best, method
+        nonlocal best, best_cost, method
         try:
             candidate = make()
-            if _cost(candidate) < _cost(best) and normalise_in(layers, candidate) == target:
-                best, method = candidate, _certified_method(e)
+            if size(candidate) > best_cost[0]:
+                return False
+            cost = _cost(candidate)  # infinite for trees deeper than the parser accepts
+            if cost[0] == input_size and best is e:
+                best_cost = _cost(e)  # a tie with the input: compare texts
+            if cost < best_cost and normalise_in(layers, candidate) == target:
+                best, best_cost, method = candidate, cost, _certified_method(e)
                 return True
         except NotInClass:  # a size limit (LimitReached) or a part outside the linear class
             pass
         return False
 
-    rendered = consider(lambda: _Renderer(layers, width).render(target))
+    rendered = consider(lambda: _Renderer(layers, width, input_size).render(target))
     expanded_products = sum(1 for m in target if len(m) > 1)
-    if size(e) <= _PARTS_MAX_SIZE and (expanded_products > 2 or not rendered):  # a factored form may win
+    if input_size <= _PARTS_MAX_SIZE and (expanded_products > 2 or not rendered):  # a factored form may win
         consider(lambda: simplify_parts(e, width))
     return Simplification(best, method)
