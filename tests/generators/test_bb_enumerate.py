@@ -87,3 +87,19 @@ def test_four_states_all_decided_with_s4_and_sigma4() -> None:
     for leaf in rng.sample(halting, 200):
         res = run_reference(leaf.machine, 200)
         assert (res.halted, res.steps, res.ones) == (True, leaf.certificate["steps"], leaf.certificate["ones"])
+
+
+def test_compiled_deciders_agree_with_the_python_ones() -> None:
+    """Backward reasoning, n-gram CPS and FAR, compiled and in Python, on every 3-state leaf the
+    cyclers leave and on 4-state machines that need them."""
+    from axiomforge.generators.busy_beaver.deciders import decide_backward, decide_far, decide_ngram_cps
+
+    machines = [leaf.machine for leaf in report(3).leaves
+                if leaf.certificate and leaf.certificate["method"] not in ("halts", "cycler", "translated_cycler")]
+    machines += [parse_machine(t) for t in ("1RB1LA_0LA1RC_1RB1RD_---0LB", "1RB0LC_1LC---_1RD0LB_0RD0LA",
+                                            "1RB---_0LC0RB_0LD1LC_1RA1RD")]
+    for m in machines:
+        for depth in (3, 12, 20):
+            assert decide_backward(m, depth, 200) == decide_backward(m, depth, 200, compiled=True), m.text()
+        assert decide_ngram_cps(m, 4) == decide_ngram_cps(m, 4, compiled=True), m.text()
+        assert decide_far(m, 3) == decide_far(m, 3, compiled=True), m.text()

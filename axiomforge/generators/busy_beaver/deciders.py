@@ -171,11 +171,20 @@ def _minimise(machine: Machine, start: int, period: int, trace: list[tuple[int, 
     return {"method": "translated_cycler", "start": start, "period": period, "shift": shift}
 
 
-def decide_backward(machine: Machine, max_depth: int, max_frontier: int = 500) -> Certificate | None:
-    """Breadth-first backward search from every halting configuration; settles when it dies out."""
+def decide_backward(machine: Machine, max_depth: int, max_frontier: int = 500,
+                    compiled: bool = False) -> Certificate | None:
+    """Breadth-first backward search from every halting configuration; settles when it dies out.
+    `compiled`: the search runs in `jit.backward_depth` (the same answer)."""
     halting = machine.halting_transitions()
     if not halting:
         return None
+    if compiled and max_depth <= 30:
+        from axiomforge.generators.busy_beaver import jit
+
+        depth = jit.backward_depth(_table_array(_flat_table(machine, 1)), max_depth, max_frontier)
+        if depth < 0:
+            return None
+        return _backward_certificate(machine, depth)
     preds: dict[int, list[tuple[int, int, int, int]]] = {}
     for s, row in enumerate(machine.table):
         for b, tr in enumerate(row):
@@ -201,6 +210,10 @@ def decide_backward(machine: Machine, max_depth: int, max_frontier: int = 500) -
         if depth > max_depth or len(nxt) > max_frontier:
             return None
         frontier = nxt
+    return _backward_certificate(machine, depth)
+
+
+def _backward_certificate(machine: Machine, depth: int) -> Certificate | None:
     # The machine could still halt within depth + 1 steps from the blank tape.
     tape: dict[int, int] = {}
     state, head = 0, 0
@@ -244,10 +257,11 @@ def nonhalting_stages(limits: DeciderLimits, compiled: bool = False) -> list[tup
     stages: list[tuple[str, Callable[[Machine], Certificate | None]]] = [
         ("translated_cycler", lambda m: decide_translated_cycler(m, limits.translated_steps)),
         ("cycler", lambda m: decide_cycler(m, limits.cycler_steps)),
-        ("backward_reasoning", lambda m: decide_backward(m, limits.backward_depth, limits.backward_frontier)),
+        ("backward_reasoning",
+         lambda m: decide_backward(m, limits.backward_depth, limits.backward_frontier, compiled)),
     ]
     if limits.cps_radius:
-        stages.append(("ngram_cps", lambda m: decide_ngram_cps(m, limits.cps_radius)))
+        stages.append(("ngram_cps", lambda m: decide_ngram_cps(m, limits.cps_radius, compiled=compiled)))
     if limits.far_states:
         stages.append(("finite_automata_reduction", lambda m: decide_far(m, limits.far_states, compiled)))
     if limits.repeated_word_list:
@@ -350,12 +364,21 @@ def _canonical_dfas_cached(n: int, m: int) -> tuple[tuple[int, ...], ...]:
     return tuple(canonical_dfas(n, m))
 
 
-def decide_ngram_cps(machine: Machine, max_radius: int = 4, max_configs: int = 20_000) -> Certificate | None:
+def decide_ngram_cps(machine: Machine, max_radius: int = 4, max_configs: int = 20_000,
+                     compiled: bool = False) -> Certificate | None:
     """Closed position set over n-grams (the "bouncer" class): the smallest radius r for which
     the abstraction (state, r cells left, head cell, r cells right, plus the sets of r-cell
-    windows seen on each side) closes without reaching a halting transition."""
+    windows seen on each side) closes without reaching a halting transition. `compiled` (2
+    symbols): `jit.cps_closes`, the same answer."""
+    table = None
+    if compiled and machine.n_symbols == 2 and max_radius <= 8:
+        from axiomforge.generators.busy_beaver import jit
+
+        table = _table_array(_flat_table(machine, 1))
     for radius in range(1, max_radius + 1):
-        if _cps_closes(machine, radius, max_configs):
+        closes = (jit.cps_closes(table, radius, max_configs) if table is not None
+                  else _cps_closes(machine, radius, max_configs))
+        if closes:
             return {"method": "ngram_cps", "radius": radius}
     return None
 

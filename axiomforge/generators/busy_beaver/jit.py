@@ -528,3 +528,116 @@ def sample_leaves(n_states, sim_steps, seed, want, max_draws, bound):  # type: i
             ones_out[accepted] = leaf_ones
             accepted += 1
     return flats, kind, steps_out, ones_out, accepted, draws, w_sum, w_sq
+
+
+@njit(cache=True)
+def backward_depth(table, max_depth, max_frontier):  # type: ignore[no-untyped-def]
+    """`deciders.decide_backward`'s search (before its final forward check): the depth at which
+    the predecessor tree of the halting configurations dies out, or -1. `table[f, r]` =
+    (write, move, next), next -1 halting, -2 undefined. A partial configuration is
+    (state, head, known cells) with cells as bit masks over positions -32..31 around the halting
+    cell; callers keep max_depth below 31."""
+    S, m = table.shape[0], table.shape[1]
+    off = 32
+    frontier = set()
+    for s in range(S):
+        for a in range(m):
+            if table[s, a, 2] < 0:
+                frontier.add((s * 64 + off, np.int64(1) << off, np.int64(a) << off))
+    if len(frontier) == 0:
+        return -1
+    depth = 0
+    while True:
+        nxt = set()
+        produced = 0
+        for item in frontier:
+            code, mask, vals = item
+            state, head = code // 64, code % 64 - off
+            for s in range(S):
+                for b in range(m):
+                    nx = table[s, b, 2]
+                    if nx != state:
+                        continue
+                    w, move = table[s, b, 0], table[s, b, 1]
+                    prev = head - move
+                    bit = np.int64(1) << (prev + off)
+                    if mask & bit and ((vals & bit) != 0) != (w != 0):
+                        continue
+                    nvals = (vals & ~bit) | (bit if b else np.int64(0))
+                    nxt.add((s * 64 + prev + off, mask | bit, nvals))
+                    produced += 1
+        if produced == 0:
+            return depth
+        depth += 1
+        if depth > max_depth or produced > max_frontier:
+            return -1
+        frontier = nxt
+
+
+@njit(cache=True)
+def cps_closes(table, r, max_configs):  # type: ignore[no-untyped-def]
+    """`deciders._cps_closes` for 2 symbols: windows of r cells as bit masks (nearest cell the
+    lowest bit). The closure is a least fixpoint, so the exploration order does not change the
+    answer."""
+    S = table.shape[0]
+    full = (1 << r) - 1
+    low = (1 << (r - 1)) - 1
+    grams = np.zeros((2, 1 << r), dtype=np.bool_)  # 0: left, 1: right
+    grams[0, 0] = True
+    grams[1, 0] = True
+    n_cfg = S * (1 << r) * 2 * (1 << r)
+    seen = np.zeros(n_cfg, dtype=np.bool_)
+    order = np.zeros(n_cfg, dtype=np.int64)
+    n_seen = 0
+    stack = np.zeros(n_cfg * 64 + 16, dtype=np.int64)
+    top = 0
+
+    # config key: ((state * 2^r + left) * 2 + sym) * 2^r + right
+    start = 0
+    seen[start] = True
+    order[0] = start
+    n_seen = 1
+    stack[0] = start
+    top = 1
+    while top > 0:
+        top -= 1
+        key = stack[top]
+        right = key % (1 << r)
+        rest = key // (1 << r)
+        sym = rest % 2
+        rest //= 2
+        left = rest % (1 << r)
+        state = rest // (1 << r)
+        w, move, nx = table[state, sym, 0], table[state, sym, 1], table[state, sym, 2]
+        if nx < 0:
+            return False
+        if move == 1:
+            near, far, far_side, near_side = right, left, 0, 1
+        else:
+            near, far, far_side, near_side = left, right, 1, 0
+        new_far = ((far << 1) | w) & full
+        if not grams[far_side, new_far]:
+            grams[far_side, new_far] = True
+            if top + n_seen > stack.shape[0]:
+                return False
+            for k in range(n_seen):
+                stack[top] = order[k]
+                top += 1
+        for g in range(1 << r):
+            if not grams[near_side, g] or (g & low) != (near >> 1):
+                continue
+            if move == -1:
+                cfg = ((nx * (1 << r) + g) * 2 + (near & 1)) * (1 << r) + new_far
+            else:
+                cfg = ((nx * (1 << r) + new_far) * 2 + (near & 1)) * (1 << r) + g
+            if not seen[cfg]:
+                if n_seen >= max_configs:
+                    return False
+                seen[cfg] = True
+                order[n_seen] = cfg
+                n_seen += 1
+                if top >= stack.shape[0]:
+                    return False
+                stack[top] = cfg
+                top += 1
+    return True
