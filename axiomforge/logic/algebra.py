@@ -21,6 +21,7 @@ assumed and added to a copy of the completion as ground equations.
 
 from __future__ import annotations
 
+import itertools
 import resource
 import time
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from axiomforge.logic.algebra_conjecture import AlgebraConjectureConfig, algebra
 from axiomforge.logic.completion import Completion, CompletionConfig, ProofContext, completion_precedence
 from axiomforge.logic.conjecture import Candidate, statement_key
 from axiomforge.logic.finite_models import ModelSearchConfig, Structure, find_countermodel, find_models
-from axiomforge.logic.ir import Binary, Eq, Formula, Not, Quant, Rel, Theory, Truth, Var
+from axiomforge.logic.ir import App, Binary, Eq, Formula, Not, Quant, Rel, Theory, Truth, Var
 from axiomforge.logic.proof import Citation, ProofBuilder, ProofError
 from axiomforge.logic.terms import strip_foralls, substitute_formula
 
@@ -49,6 +50,7 @@ class AlgebraConfig:
     )  # term-generated finite models of a theory with induction schemas
     max_countermodel_searches: int = 6  # z3 searches per epoch for candidates no known model refutes
     hypothesis_steps: int = 300
+    hypothesis_every: int = 8  # rounds between attempts at goals with hypotheses
 
 
 @dataclass
@@ -110,6 +112,7 @@ def run_algebra(theory: Theory, config, emit):  # type: ignore[no-untyped-def]
         comp.add_law(citation)
         stated.add_active_law(citation)
     theorems: list[Theorem] = []
+    proved_candidates: list[Candidate] = []
     theorem_citations: dict[str, Citation] = {}
     name_counts: dict[str, int] = {}
     open_goals: list[Candidate] = list(candidates)
@@ -128,6 +131,9 @@ def run_algebra(theory: Theory, config, emit):  # type: ignore[no-untyped-def]
                         summary.redundant += 1
                         open_goals.remove(cand)
                         continue
+                    equation = isinstance(strip_foralls(cand.statement)[1], Eq)
+                    if not equation and not (comp.saturated or rounds % acfg.hypothesis_every == 1):
+                        continue  # a goal with hypotheses runs its own completion: not every round
                     start = time.perf_counter()
                     proof = _prove(cand.statement, comp, theory, theorem_citations, acfg)
                     if proof is None:
@@ -136,6 +142,7 @@ def run_algebra(theory: Theory, config, emit):  # type: ignore[no-untyped-def]
                     name = theorem_name(cand, name_counts)
                     theorems.append(Theorem(name, cand.statement, cand.shape, "completion",
                                             time.perf_counter() - start, cites, steps))
+                    proved_candidates.append(cand)
                     citation = Citation("theorem", name, cand.statement)
                     theorem_citations[statement_key(cand.statement)] = citation
                     stated.add_active_law(citation)
@@ -145,7 +152,7 @@ def run_algebra(theory: Theory, config, emit):  # type: ignore[no-untyped-def]
             if not open_goals or comp.saturated or comp.steps >= acfg.completion.max_steps:
                 break
             emit("layer", {"round": rounds, "size": comp.steps, "goals": len(open_goals)})
-            comp.run(acfg.slice_steps)
+            comp.run(max(acfg.slice_steps, comp.steps // 2))  # slices grow: goal checks stay cheap
         # the left-over candidates: refuted by a model (known, else a targeted search), or by
         # the complete rewrite system; a new model re-runs the conjecturer with it
         new_model = False
@@ -188,6 +195,8 @@ def run_algebra(theory: Theory, config, emit):  # type: ignore[no-untyped-def]
         summary.candidates_refuted += more.refuted
         summary.candidates_surviving += len(open_goals)
     summary.passes = rounds
+    theorems, dropped = _minimize(theory, list(zip(proved_candidates, theorems)), comp, prec, acfg)
+    summary.redundant += dropped
     warnings.extend(_false_derived(theory, comp))
     summary.seconds_prove = time.perf_counter() - t2
     summary.proved = len(theorems)
@@ -210,6 +219,62 @@ def run_algebra(theory: Theory, config, emit):  # type: ignore[no-untyped-def]
     return result
 
 
+def _minimize(theory: Theory, entries: list, comp: Completion, prec, acfg: AlgebraConfig):  # type: ignore[no-untyped-def]
+    """The final list of theorems, smallest first: a theorem that the axioms and the smaller
+    theorems decide by rewriting is dropped (it was proved before its generalisation), and the
+    kept ones are named and proved again in this order, citing only kept earlier theorems. A
+    theorem the final rules no longer join keeps its own proof, with the theorems it cites."""
+    from axiomforge.logic.engine import Theorem, theorem_name
+
+    stated = Completion(theory, prec, acfg.completion)
+    for ax in theory.axioms:
+        stated.add_active_law(Citation("axiom", ax.name, ax.formula))
+    by_old = {t.name: (c, t) for c, t in entries}
+    kept: list = []
+    names: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    citations: dict[str, Citation] = {}
+
+    def accept(cand: Candidate, old) -> None:  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        proof = _prove(cand.statement, comp, theory, citations, acfg)
+        if proof is None:
+            for ref in old.cites:
+                if ref not in names:
+                    accept(*by_old[ref])
+            steps = _rename_refs(old.steps, names)
+            cites = sorted(names[r] for r in old.cites)
+        name = theorem_name(cand, counts)
+        if proof is not None:
+            steps, cites = proof
+        names[old.name] = name
+        kept.append(Theorem(name, cand.statement, cand.shape, old.method,
+                            old.seconds + time.perf_counter() - start, cites, steps))
+        citation = Citation("theorem", name, cand.statement)
+        citations[statement_key(cand.statement)] = citation
+        stated.add_active_law(citation)
+
+    dropped = 0
+    for cand, old in sorted(entries, key=lambda e: candidate_order(e[0])):
+        if old.name in names:
+            continue
+        if _redundant(cand.statement, stated):
+            dropped += 1
+            continue
+        accept(cand, old)
+    return kept, dropped
+
+
+def _rename_refs(steps: list[dict[str, object]], names: dict[str, str]) -> list[dict[str, object]]:
+    out = []
+    for step in steps:
+        step = dict(step)
+        if step.get("rule") == "theorem":
+            step["ref"] = names[str(step["ref"])]
+        out.append(step)
+    return out
+
+
 def _show_rule(comp: Completion, eid: int) -> str:
     from axiomforge.logic.terms import show
 
@@ -219,11 +284,86 @@ def _show_rule(comp: Completion, eid: int) -> str:
 
 def _redundant(statement: Formula, stated: Completion) -> bool:
     """An equation the stated laws already decide by rewriting (an instance or a consequence by
-    simplification); non-equations are never redundant here."""
+    simplification), also modulo associativity and commutativity of an operator the stated laws
+    say is both; non-equations are never redundant here."""
     _, body = strip_foralls(statement)
     if not isinstance(body, Eq):
         return False
-    return stated.join(body.lhs, body.rhs) is not None
+    ac = _ac_operators(stated)
+    comm = _comm_operators(stated)
+    forms: list[set[str]] = []
+    for side in (body.lhs, body.rhs):
+        keys = set()
+        for variant in _comm_variants(side, comm):
+            try:
+                nf, _ = stated.normalize(variant)
+            except Exception:  # noqa: BLE001 - a normalisation past its budget decides nothing
+                continue
+            keys.add(_ac_key(nf, ac))
+        forms.append(keys)
+    return bool(forms[0] & forms[1])
+
+
+def _comm_operators(stated: Completion) -> frozenset[str]:
+    out = set()
+    for eq in stated.active.values():
+        l, r = eq.lhs, eq.rhs
+        if (isinstance(l, App) and isinstance(r, App) and l.fn == r.fn and len(l.args) == 2
+                and all(isinstance(a, Var) for a in l.args) and l.args[0] != l.args[1] and r.args == l.args[::-1]):
+            out.add(l.fn)
+    return frozenset(out)
+
+
+def _comm_variants(term, comm: frozenset[str], limit: int = 32) -> list:  # type: ignore[no-untyped-def]
+    """The term with the arguments of commutative operators swapped at any set of positions
+    (at most `limit` variants): ordered rewriting treats variables as the smallest constants,
+    so `0 + 1 = 1` is decided from `a + 0 = a` and `a + b = b + a` only through `1 + 0`."""
+    if isinstance(term, Var) or not term.args:
+        return [term]
+    arg_variants = [_comm_variants(a, comm, limit) for a in term.args]
+    out = []
+    for args in itertools.product(*arg_variants):
+        out.append(App(term.fn, tuple(args)))
+        if term.fn in comm and len(args) == 2:
+            out.append(App(term.fn, (args[1], args[0])))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _ac_operators(stated: Completion) -> frozenset[str]:
+    comm, assoc = set(), set()
+    for eq in stated.active.values():
+        l, r = eq.lhs, eq.rhs
+        if not (isinstance(l, App) and isinstance(r, App) and l.fn == r.fn and len(l.args) == 2):
+            continue
+        x, y = l.args
+        if isinstance(x, Var) and isinstance(y, Var) and x != y and r.args == (y, x):
+            comm.add(l.fn)
+        for a, b in ((l, r), (r, l)):
+            if (isinstance(a.args[0], App) and a.args[0].fn == a.fn and isinstance(b.args[1], App)
+                    and b.args[1].fn == a.fn and a.args[0].args + (a.args[1],) == (b.args[0],) + b.args[1].args):
+                assoc.add(l.fn)
+    return frozenset(comm & assoc)
+
+
+def _ac_key(term, ac: frozenset[str]) -> str:  # type: ignore[no-untyped-def]
+    """A canonical string of a term modulo associativity and commutativity of `ac` operators."""
+    from axiomforge.logic.terms import term_key
+
+    if isinstance(term, Var) or not term.args:
+        return term_key(term)
+    if term.fn in ac:
+        flat: list = []
+        stack = [term]
+        while stack:
+            t = stack.pop()
+            if isinstance(t, App) and t.fn == term.fn:
+                stack.extend(t.args)
+            else:
+                flat.append(t)
+        return f"{term.fn}{{{','.join(sorted(_ac_key(t, ac) for t in flat))}}}"
+    return f"{term.fn}({','.join(_ac_key(a, ac) for a in term.args)})"
 
 
 def _prove(
@@ -319,6 +459,8 @@ def _copy(comp: Completion) -> Completion:
     other.index = {k: list(v) for k, v in comp.index.items()}
     other.queue = list(comp.queue)
     other.keys = set(comp.keys)
+    other._nf_memo = {True: {}, False: {}}
+    other._lpo_memo = dict(comp._lpo_memo)
     return other
 
 

@@ -44,7 +44,7 @@ from axiomforge.logic.terms import (
 @dataclass(frozen=True)
 class CompletionConfig:
     max_steps: int = 4000  # equations taken from the queue
-    max_weight: int = 30  # critical pairs heavier than this (both sides' sizes) are not kept
+    max_weight: int = 20  # critical pairs heavier than this (both sides' sizes) are not kept
     max_active: int = 600
 
 
@@ -170,6 +170,18 @@ class Completion:
         self.steps = 0
         self.saturated = False
         self.lossy = False  # some critical pair or equation was dropped (weight, size, budget)
+        self._nf_memo: dict[bool, dict[Term, tuple[Term, list[tuple[tuple[int, ...], Use]]]]] = {True: {}, False: {}}
+        self._lpo_memo: dict[tuple[Term, Term, bool], bool] = {}
+
+    def _greater(self, s: Term, t: Term, ground: bool) -> bool:
+        key = (s, t, ground)
+        got = self._lpo_memo.get(key)
+        if got is None:
+            got = lpo_greater(s, t, self.prec, ground)
+            if len(self._lpo_memo) > 200_000:
+                self._lpo_memo.clear()
+            self._lpo_memo[key] = got
+        return got
 
     # -- building equations
 
@@ -196,9 +208,9 @@ class Completion:
         origin = _rename_origin(origin, rho)
         origin = Origin(**{**origin.__dict__, "flip": origin.flip != flip})
         lhs, rhs = substitute(lhs, rho), substitute(rhs, rho)
-        new_vars = tuple(rho[v] for v in seen)  # type: ignore[misc]
-        oriented = lpo_greater(lhs, rhs, self.prec, ground=False) and set(vars_in_order(rhs)) <= set(new_vars)
-        eq = Equation(len(self.equations), lhs, rhs, new_vars, oriented, origin)  # type: ignore[arg-type]
+        new_vars = tuple(self._var_name(i + 1, v.sort) for i, v in enumerate(seen))
+        oriented = lpo_greater(lhs, rhs, self.prec, ground=False) and _pvars(rhs, new_vars) <= _pvars(lhs, new_vars)
+        eq = Equation(len(self.equations), lhs, rhs, new_vars, oriented, origin)
         self.equations.append(eq)
         return eq
 
@@ -232,10 +244,11 @@ class Completion:
 
     # -- rewriting
 
-    def _rewrite_root(self, term: Term) -> tuple[Term, Use] | None:
-        if not isinstance(term, App):
-            return None
-        for eid, flipped in self.index.get(term.fn, ()):
+    def _rewrite_root(self, term: Term, ground: bool) -> tuple[Term, Use] | None:
+        """One rewrite at the root. An ordered equation applies to an instance that decreases:
+        for goals (`ground`: their variables are eigenvariables, constants) in the ground order;
+        for equations with variables only when it decreases for every instance."""
+        for eid, flipped in self.index.get(_head(term), ()):
             eq = self.active.get(eid)
             if eq is None:
                 continue
@@ -244,16 +257,20 @@ class Completion:
             if sigma is None:
                 continue
             new = substitute(rhs, sigma)
-            if not eq.oriented and not lpo_greater(term, new, self.prec, ground=True):
+            if not eq.oriented and not self._greater(term, new, ground):
                 continue
             full = tuple((v, sigma.get(v, self._extra(v.sort))) for v in eq.variables)
             return new, Use(eid, flipped, full)
         return None
 
-    def normalize(self, term: Term, budget: int = 2000) -> tuple[Term, list[tuple[tuple[int, ...], Use]]]:
+    def normalize(
+        self, term: Term, budget: int = 2000, ground: bool = True
+    ) -> tuple[Term, list[tuple[tuple[int, ...], Use]]]:
         """Innermost normal form with the trace of (path, use) steps."""
         trace: list[tuple[tuple[int, ...], Use]] = []
-        memo: dict[Term, tuple[Term, list[tuple[tuple[int, ...], Use]]]] = {}
+        memo = self._nf_memo[ground]  # valid until the active set changes
+        if len(memo) > 100_000:
+            memo.clear()
 
         def norm(t: Term) -> tuple[Term, list[tuple[tuple[int, ...], Use]]]:
             got = memo.get(t)
@@ -268,7 +285,7 @@ class Completion:
                     args.append(na)
                     steps.extend(((i, *p), u) for p, u in sub)
                 cur = App(t.fn, tuple(args))
-            step = self._rewrite_root(cur)
+            step = self._rewrite_root(cur, ground)
             if step is not None:
                 if len(trace) + len(steps) > budget:
                     raise _Budget()
@@ -299,8 +316,8 @@ class Completion:
 
     def _process(self, eq: Equation) -> None:
         try:
-            lnf, ltr = self.normalize(eq.lhs)
-            rnf, rtr = self.normalize(eq.rhs)
+            lnf, ltr = self.normalize(eq.lhs, ground=False)
+            rnf, rtr = self.normalize(eq.rhs, ground=False)
         except _Budget:
             self.lossy = True
             return
@@ -321,7 +338,7 @@ class Completion:
         for other in list(self.active.values()):
             if other.id == eq.id:
                 continue
-            if self._reducible_by(other.lhs, eq) or (other.oriented and self._reducible_by(other.rhs, eq)):
+            if self._reducible_by(other.lhs, other, eq) or (other.oriented and self._reducible_by(other.rhs, other, eq)):
                 self._deactivate(other)
                 self._push(self._new(other.lhs, other.rhs, other.variables,
                                      Origin("copy", left=Use(other.id, False, _identity(other)))))
@@ -334,32 +351,37 @@ class Completion:
 
     def _activate(self, eq: Equation) -> None:
         self.active[eq.id] = eq
+        self._nf_memo = {True: {}, False: {}}
         for side, flipped in ((eq.lhs, False), (eq.rhs, True)):
             if flipped and eq.oriented:
                 continue
-            if isinstance(side, App):
+            if _rigid(side, eq):
                 other = eq.lhs if flipped else eq.rhs
-                if not set(vars_in_order(other)) <= set(vars_in_order(side)):
+                if not _pvars(other, eq.variables) <= _pvars(side, eq.variables):
                     continue  # an equation read this way would invent variables
-                self.index.setdefault(side.fn, []).append((eq.id, flipped))
+                entries = self.index.setdefault(_head(side), [])
+                entries.append((eq.id, flipped))
+                # rules before ordered equations: a rule never needs the order test
+                entries.sort(key=lambda e: (not self.equations[e[0]].oriented, e[0], e[1]))
 
     def _deactivate(self, eq: Equation) -> None:
         del self.active[eq.id]
+        self._nf_memo = {True: {}, False: {}}
         self.keys.discard(_variant_key(eq))
 
-    def _reducible_by(self, term: Term, eq: Equation) -> bool:
+    def _reducible_by(self, term: Term, owner: Equation, eq: Equation) -> bool:
         for _, sub in positions(term):
-            if not isinstance(sub, App):
+            if isinstance(sub, Var) and sub in owner.variables:
                 continue
             for lhs, rhs, flipped in ((eq.lhs, eq.rhs, False), (eq.rhs, eq.lhs, True)):
                 if flipped and eq.oriented:
                     continue
-                if not isinstance(lhs, App) or lhs.fn != sub.fn:
+                if not _rigid(lhs, eq) or _head(lhs) != _head(sub):
                     continue
                 sigma = match(lhs, sub, frozenset(eq.variables))
                 if sigma is None:
                     continue
-                if eq.oriented or lpo_greater(sub, substitute(rhs, sigma), self.prec, ground=True):
+                if eq.oriented or lpo_greater(sub, substitute(rhs, sigma), self.prec, ground=False):
                     return True
         return False
 
@@ -367,7 +389,7 @@ class Completion:
         out = [(eq.lhs, eq.rhs, False)]
         if not eq.oriented:
             out.append((eq.rhs, eq.lhs, True))
-        return [(l, r, f) for l, r, f in out if isinstance(l, App) and set(vars_in_order(r)) <= set(vars_in_order(l))]
+        return [(l, r, f) for l, r, f in out if _rigid(l, eq) and _pvars(r, eq.variables) <= _pvars(l, eq.variables)]
 
     def _critical_pairs(self, outer: Equation, inner: Equation) -> list[Equation]:
         """Overlaps of `inner`'s left side into a non-variable position of `outer`'s left side."""
@@ -378,7 +400,7 @@ class Completion:
                 l2, r2 = substitute(l2_raw, apart), substitute(r2_raw, apart)
                 variables = frozenset(outer.variables) | frozenset(apart.values())
                 for path, sub in positions(l1):
-                    if not isinstance(sub, App):
+                    if isinstance(sub, Var) and sub in outer.variables:
                         continue
                     if outer.id == inner.id and f1 == f2 and not path:
                         continue
@@ -423,6 +445,21 @@ class Completion:
 
 class _Budget(Exception):
     pass
+
+
+def _head(term: Term) -> str:
+    """The index key of a term: its function symbol, or `?name` for an eigenvariable."""
+    return term.fn if isinstance(term, App) else f"?{term.name}"
+
+
+def _pvars(term: Term, variables: Iterable[Var]) -> set[Var]:
+    """The equation variables (not eigenvariables) of a term."""
+    return set(vars_in_order(term)) & set(variables)
+
+
+def _rigid(term: Term, eq: Equation) -> bool:
+    """Not one of the equation's variables: a function application or an eigenvariable."""
+    return isinstance(term, App) or term not in eq.variables
 
 
 def _identity(eq: Equation) -> tuple[tuple[Var, Term], ...]:

@@ -475,8 +475,9 @@ def _proved_commutative(result: RunResult) -> set[str]:
     from axiomforge.logic.prover import _is_commutativity
 
     out = set()
-    for t in result.theorems:
-        variables, body = strip_foralls(t.statement)
+    statements = [ax.formula for ax in result.theory.axioms] + [t.statement for t in result.theorems]
+    for statement in statements:  # commutativity stated by an axiom counts too (rings, lattices)
+        variables, body = strip_foralls(statement)
         if isinstance(body, Eq) and _is_commutativity(body, variables) and isinstance(body.lhs, App):
             out.add(body.lhs.fn)
     return out
