@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 from cli_fuzz_cases import (
+    CASE_LIMIT_S,
+    OWNED_CASE_LIMIT_S,
     REPO,
     Case,
     Outcome,
@@ -62,7 +64,8 @@ def table(tmp_path_factory: pytest.TempPathFactory, fuzz_outputs: Path) -> dict[
     results: dict[str, tuple[Case, Outcome]] = {}
     for case in build_cases(files):
         assert case.id not in results, f"duplicate case id {case.id}"
-        outcome = run_subprocess(case.argv, root) if case.subprocess else run_in_process(case.argv)
+        limit = OWNED_CASE_LIMIT_S if case.owner else CASE_LIMIT_S
+        outcome = run_subprocess(case.argv, root, limit) if case.subprocess else run_in_process(case.argv, limit)
         results[case.id] = (case, outcome)
         _save(fuzz_outputs, f"table-{case.id}", outcome.transcript(case))
     return results
@@ -352,3 +355,24 @@ def test_json_reader_locates_bad_bytes_nan_and_depth() -> None:
         parse_user_json('["]]]]", ' + "[" * 300 + "]" * 300 + "]", "t.json", max_depth=50)
     assert deep.value.location is not None and deep.value.location.column == 9 + 50  # the 51st open bracket
     assert parse_user_json('{"s": "[[[[{{{{"}', "t.json", max_depth=1) == {"s": "[[[[{{{{"}
+
+
+def test_unicode_paths_are_ordinary_paths(tmp_path: Path) -> None:
+    """Valid inputs behind non-ASCII paths (the hostile table only tries missing ones) just work."""
+    where = tmp_path / "données λ ∀"
+    where.mkdir()
+    theory = where / "théorie ünï.mpl"
+    shutil.copy(REPO / "theories" / "peano.mpl", theory)
+    proofs = where / "preuves ✓.json"
+    shutil.copy(REPO / "tests" / "proofs" / "data" / "lists.proofs.json", proofs)
+    program = where / "programme ∑.rasp"
+    program.write_text("output = map(lambda t: t, tokens);\n", encoding="utf-8")
+    tasks = where / "tâches.jsonl"
+    shutil.copy(REPO / "tests" / "bench" / "data" / "challenges.jsonl", tasks)
+    for argv in (("mpl", "check", theory), ("check", proofs), ("rasp", "run", program, "--input", "a b"),
+                 ("bench", "run", "--tasks", tasks, "--prover", "symbolic", "--no-lean", "--out", where / "exécution"),
+                 ("bench", "report", where / "exécution"), ("lean-export", proofs, "-o", where / "sortie é.lean")):
+        outcome = _run(*argv)
+        assert outcome.code == 0 and not outcome.crashed, (argv, outcome.stderr)
+    real = run_subprocess(("mpl", "check", str(theory)), tmp_path, CASE_LIMIT_S)
+    assert real.code == 0, real.stderr
