@@ -96,14 +96,23 @@ def decode_utf8(data: bytes, file: str) -> str:
         raise UserError(f"not UTF-8 text (byte 0x{data[err.start]:02x})", SourceLocation(file, line, column)) from None
 
 
-def read_user_text(path: str | os.PathLike[str]) -> str:
-    """A user's text file decoded as UTF-8; a directory, a missing file or bad bytes are a `UserError`."""
+MAX_INPUT_BYTES = 1 << 30
+"""Largest text file read (docs/limits.md): inputs are read whole, so 1 GiB bounds the memory a
+stray argument (a disk image, a log) can take before it is refused."""
+
+
+def read_user_text(path: str | os.PathLike[str], max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """A user's text file decoded as UTF-8; a directory, a missing or oversized file and bad
+    bytes are a `UserError`."""
     name = os.fspath(path)
     if os.path.isdir(name):
         raise UserError("is a directory, expected a file", SourceLocation(name))
     try:
-        with open(name, "rb") as handle:
-            data = handle.read()
+        with open(name, "rb") as handle:  # the size first; a pipe (size 0) is read up to the limit
+            too_big = os.fstat(handle.fileno()).st_size > max_bytes
+            data = b"" if too_big else handle.read(max_bytes + 1)
+        if too_big or len(data) > max_bytes:
+            raise UserError(f"larger than {max_bytes:,} bytes (docs/limits.md)", SourceLocation(name))
     except OSError as err:
         raise UserError(f"cannot read: {err.strerror or err}", SourceLocation(name)) from None
     return decode_utf8(data, name)

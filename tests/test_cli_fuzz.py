@@ -376,3 +376,21 @@ def test_unicode_paths_are_ordinary_paths(tmp_path: Path) -> None:
         assert outcome.code == 0 and not outcome.crashed, (argv, outcome.stderr)
     real = run_subprocess(("mpl", "check", str(theory)), tmp_path, CASE_LIMIT_S)
     assert real.code == 0, real.stderr
+
+
+def test_size_limits_are_checked_before_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Limits too large to reach in a unit test, lowered here to show they are enforced up front."""
+    import axiomforge.bench.runner as runner
+    from axiomforge.errors import UserError, read_user_text
+
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 101, encoding="utf-8")
+    with pytest.raises(UserError, match="larger than 100 bytes"):
+        read_user_text(big, max_bytes=100)
+    assert read_user_text(big, max_bytes=101) == "x" * 101
+    monkeypatch.setattr(runner, "MAX_ATTEMPTS", 5)  # the set has 4 tasks: 2 samples is 8 attempts
+    tasks = REPO / "tests" / "bench" / "data" / "challenges.jsonl"
+    outcome = _run("bench", "run", "--tasks", tasks, "--prover", "symbolic", "--no-lean", "--samples", "2",
+                   "--out", tmp_path / "run")
+    assert outcome.problems() == [] and "more than 5 attempts" in outcome.stderr
+    assert not (tmp_path / "run" / "results.sqlite").exists()

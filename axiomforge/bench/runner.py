@@ -30,6 +30,8 @@ from axiomforge.lean.checker import CheckJob, LeanChecker
 from axiomforge.lean.policy import Category, Track, screen_source
 
 RUN_FORMAT = 1
+MAX_ATTEMPTS = 10_000_000
+"""Tasks x samples of one run (docs/limits.md): the pending (task, sample) pairs are held in memory."""
 Recheck = Callable[[Any], tuple[bool, str]]
 Progress = Callable[[int, int], None]
 
@@ -180,6 +182,9 @@ def run_benchmark(
     if samples < 1:
         raise UserError("--samples must be at least 1")
     challenges = load_challenges(tasks_path)
+    if len(challenges) * samples > MAX_ATTEMPTS:  # refused before any task is rechecked or attempted
+        raise UserError(f"{len(challenges):,} tasks x {samples:,} samples is more than {MAX_ATTEMPTS:,} attempts "
+                        "(docs/limits.md); split the set or lower --samples")
     by_id = {c.id: c for c in challenges}
     run_dir.mkdir(parents=True, exist_ok=True)
     identity = {
