@@ -136,9 +136,18 @@ _FORBIDDEN_NAMES: dict[str, str] = {
     "run_tac": "runs code at elaboration time",
     "run_elab": "runs code at elaboration time",
     "run_meta": "runs code at elaboration time",
+    "seal": "changes the reducibility of a definition (seal)",
+    "unseal": "changes the reducibility of a definition (unseal)",
 }
-# Component prefixes of command families (`declare_syntax_cat`, `register_simp_attr`, `builtin_initialize`...).
+# Component prefixes of command families (`declare_syntax_cat`, `register_simp_attr`,
+# `builtin_initialize`, Mathlib's `notation3`, ...): a library imported through a Lake project may
+# add commands the lists above do not name.
 _FORBIDDEN_PREFIXES: dict[str, str] = {
+    "notation": "declares notation (a notation-like command, e.g. notation3)",
+    "infix": "declares notation (an infix-like command)",
+    "macro": "declares a macro (a macro-like command)",
+    "syntax": "declares syntax (a syntax-like command)",
+    "elab": "declares an elaborator (an elab-like command)",
     "declare_": "uses a declare_… command (extends Lean's syntax or options)",
     "register_": "uses a register_… command (extends Lean)",
     "builtin_": "uses a builtin_… command (runs or registers code)",

@@ -149,6 +149,9 @@ CORPUS: tuple[Hostile, ...] = (
     H("declare-syntax-cat", "deny:syntax", "bb", "before", "declare_syntax_cat cheat", "declare_"),
     H("scoped-macro-escaped", "deny:syntax", "bb", "before", "scoped «macro» \"cheat\" : tactic => `(tactic| rfl)", "macro"),
     H("unif-hint", "deny:syntax", "bb", "before", "unif_hint (n : Nat) where n =?= 0 ⊢ n + 0 =?= 0", "unif"),
+    H("notation3-like", "deny:syntax", "bb", "before", 'notation3 "halts" => True', "notation"),
+    H("macro-like-command", "deny:syntax", "mba", "before", "macro_command cheat", "macro"),
+    H("unseal-challenge-definition", "deny:attribute", "bb", "before", "unseal run in", "unseal"),
     # -- attributes -----------------------------------------------------------------------------------
     H("attribute-macro-for-probe", "deny:attribute", "bb", "before",
       "@[macro Lean.Parser.Command.printAxioms] def fakePrint : Lean.Macro := fun s => pure s", "macro"),
