@@ -140,8 +140,8 @@ def parse_user_json(text: str, file: str, first_line: int = 1, max_depth: int = 
     except json.JSONDecodeError as err:
         raise fail(f"not valid JSON: {err.msg}", err.lineno, err.colno) from None
     except ValueError as err:  # from no_constant: NaN, Infinity, -Infinity
-        offset = max(text.find(str(err)), 0)
-        line, column = _line_column(text, offset)
+        constant = next((m for m in _CONSTANT_OR_STRING.finditer(text) if m.group(1)), None)
+        line, column = _line_column(text, constant.start() if constant else 0)
         raise fail(f"{err} is not a JSON number", line, column) from None
 
 
@@ -169,6 +169,7 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
 
 
 _BRACKET_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_CONSTANT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.DOTALL)
 
 
 def check_output_file(path: str | os.PathLike[str], ours: Callable[[str], bool] | None = None,

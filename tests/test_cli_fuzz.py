@@ -349,8 +349,8 @@ def test_json_reader_locates_bad_bytes_nan_and_depth() -> None:
         decode_utf8(b'{"a": 1}\n{"b": "\xff"}\n', "t.jsonl")
     assert str(bad_byte.value.location) == "t.jsonl:2:8"
     with pytest.raises(UserError) as nan:
-        parse_user_json('{"a": [1, NaN]}', "t.json")
-    assert str(nan.value.location) == "t.json:1:11" and "NaN" in nan.value.message
+        parse_user_json('{"a": ["NaN", NaN]}', "t.json")  # the constant, not the string before it
+    assert str(nan.value.location) == "t.json:1:15" and "NaN" in nan.value.message
     with pytest.raises(UserError) as deep:
         parse_user_json('["]]]]", ' + "[" * 300 + "]" * 300 + "]", "t.json", max_depth=50)
     assert deep.value.location is not None and deep.value.location.column == 9 + 50  # the 51st open bracket
