@@ -155,3 +155,19 @@ def test_smt_is_used_only_when_asked() -> None:
 def test_conjunction_basis_is_the_moebius_transform() -> None:
     table = truth_table(parse_identity("x | y == x").lhs, ("x", "y"))
     assert conjunction_coefficients(table, 2) == {1: 1, 2: 1, 3: -1}  # x | y = x + y - (x & y)
+
+
+@pytest.mark.parametrize("width", [64, 8, None])
+def test_linear_identities_over_many_variables_are_decided_without_a_2_to_the_t_vector(width: int | None) -> None:
+    names = [f"v{i}" for i in range(24)]
+    lhs = " + ".join(f"(({n} ^ {m}) + 2*({n} & {m}))" for n, m in zip(names, names[1:], strict=False))
+    rhs = " + ".join(f"{n} + {m}" for n, m in zip(names, names[1:], strict=False))
+    proved = certify(parse_identity(f"{lhs} == {rhs}"), width)
+    assert (proved.status, proved.method) == ("true", "layered-normal-form")
+    for wrong in (f"{lhs} == {rhs} + 1", f"{lhs} + 4*(v3 & v7 & ~v9) == {rhs}"):
+        identity = parse_identity(wrong)
+        verdict = certify(identity, width)
+        assert verdict.status == "false" and verdict.counterexample is not None
+        assert confirms_counterexample(identity, verdict.counterexample, verdict.counterexample_width or 64)
+    if width is None:  # 4*(...) is zero at widths 1 and 2: the counterexample is at the smallest width, 3
+        assert certify(parse_identity(f"{lhs} + 4*(v3 & v7 & ~v9) == {rhs}"), None).counterexample_width == 3

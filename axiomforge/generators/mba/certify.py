@@ -3,7 +3,8 @@
 Order of methods, cheapest complete one first:
 
 0. `syntactic` (non-linear sides equal up to the order and grouping of `+ * & | ^` operands);
-1. `signature` (linear MBA): complete at any width, symbolic included;
+1. `signature` (linear MBA): complete at any width, symbolic included; over more than 16 variables
+   (a 2^t vector) the conjunction-basis form of `layered` decides it instead (`layered-normal-form`);
 2. `polynomial-normal-form` (polynomial MBA whose conjunction-basis polynomial is zero): sound;
 3. `layered-normal-form` (non-polynomial: the layered normal form of `layered.py`, where bitwise
    operators over disguised bitwise functions are evaluated and other operands become shared
@@ -85,10 +86,42 @@ def _false(
     return Verdict("false", method, cls, width, certificate, env, at, tried)
 
 
+SIGNATURE_MAX_VARIABLES = 16  # a signature vector has 2^t entries
+
+
+def _wide_linear_verdict(identity: Identity, width: Width, cls: MBAClass) -> Verdict | None:
+    """A linear identity over many variables, by its conjunction-basis form (each bitwise subterm's
+    truth table over its own few variables). The form is unique, so it decides the claim: zero
+    proves it; otherwise the smallest conjunction S with a non-zero coefficient c_S gives the
+    counterexample x_j = all ones for j in S, 0 elsewhere (the per-bit value there is c_S)."""
+    try:
+        form = difference_is_zero(identity.lhs, identity.rhs, width)
+    except LimitReached:
+        return None
+    tried = ("layered-normal-form",)
+    if form.is_zero:
+        return Verdict("true", "layered-normal-form", cls, width,
+                       {"method": "layered-normal-form", "variables": list(form.names)}, tried=tried)
+    constant = form.polynomial.get((), 0)
+    masks = [m[0] for m in form.polynomial if m]
+    chosen = 0 if constant or not masks else min(masks, key=lambda m: (bin(m).count("1"), m))
+    at = width if width is not None else 64
+    values = {name: ((1 << at) - 1) if (chosen >> j) & 1 else 0 for j, name in enumerate(form.names)}
+    if width is None:  # the smallest width where the per-bit value is non-zero
+        value = -constant if chosen == 0 else form.polynomial[(chosen,)]
+        at = _two_adic_valuation(value) + 1
+        values = {name: ((1 << at) - 1) if (chosen >> j) & 1 else 0 for j, name in enumerate(form.names)}
+    if not confirms_counterexample(identity, values, at):
+        return None
+    return _false(identity, "layered-normal-form", cls, width, values, at, tried)
+
+
 def _signature_verdict(identity: Identity, width: Width, cls: MBAClass, method: str,
                        tried: tuple[str, ...], original: Identity, extra: dict[str, Any]) -> Verdict | None:
     """Signature of the (possibly abstracted) linear identity; returns a false verdict only for the original."""
     variables = all_variables(identity)
+    if len(variables) > SIGNATURE_MAX_VARIABLES:
+        return None
     sig = signature(difference(identity), variables)
     reduced = reduce_vector(sig, width)
     if not any(reduced):
@@ -158,11 +191,17 @@ def certify(
     if cls != "linear" and canonical_text(identity.lhs) == canonical_text(identity.rhs):
         # The same expression up to the order and grouping of + * & | ^ operands: true at every width.
         return Verdict("true", "syntactic", cls, width, {"method": "syntactic"}, tried=("syntactic",))
-    if cls == "linear":
+    limit: str | None = None
+    if cls == "linear" and len(all_variables(identity)) <= SIGNATURE_MAX_VARIABLES:
         verdict = _signature_verdict(identity, width, cls, "signature", ("signature",), identity, {})
         assert verdict is not None
         return verdict
-    limit: str | None = None
+    if cls == "linear":  # too many variables for a 2^t signature vector: the local conjunction basis
+        tried.append("layered-normal-form")
+        wide = _wide_linear_verdict(identity, width, cls)
+        if wide is not None:
+            return wide
+        limit = f"a linear identity over more than {SIGNATURE_MAX_VARIABLES} variables"
     if cls == "polynomial":
         tried.append("polynomial-normal-form")
         zero, details, limit = _layered_zero(identity, width)
