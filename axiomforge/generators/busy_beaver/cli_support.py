@@ -130,8 +130,10 @@ def enumerate_sample(n_states: int, size: int, seed: int, holdouts: str | None) 
         write_holdouts(_out_path(holdouts), n_states, report.holdouts,
                        f"uniform sample of {report.size} leaves, seed {seed}")
     out = report.as_dict()
-    out["interval"] = [round(x, 6) for x in out["interval"]]
-    out["decided_fraction"] = round(out["decided_fraction"], 6)
+    for key in ("interval", "candidates_interval"):
+        out[key] = [round(x, 6) for x in out[key]]
+    for key in ("decided_fraction", "candidates_decided_fraction"):
+        out[key] = round(out[key], 6)
     out["leaves_estimate"] = round(out["leaves_estimate"])
     out["leaves_estimate_stderr"] = round(out["leaves_estimate_stderr"])
     out["machines_per_second"] = round(report.size / max(report.sample_seconds + report.decide_seconds, 1e-9))

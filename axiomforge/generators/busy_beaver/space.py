@@ -13,7 +13,9 @@ same for all. B is the product over the 2n - 2 branching levels of 1 + 4 · min(
 B = 13 · 17 · 21^6 ≈ 1.9 · 10^10 and about 0.66% of descents are accepted. The mean of W over all
 descents is Knuth's unbiased estimate of the number of leaves. Leaves are drawn with
 replacement from the seeded generator (splitmix64, in `jit.sample_leaves`), so a seed always
-gives the same sample. The decided fraction is reported with a Wilson 95% interval.
+gives the same sample. The decided fraction is reported with a Wilson 95% interval, over all
+leaves and over the candidates alone (leaves that are not halting leaves of the tree, the
+machines that need a non-halting decider or a longer run).
 
 Shards (`plan_shards`, `run_shard`). The tree is cut at a fixed depth: the nodes above it give
 their halting leaves (the "top" part, computed while planning) and every node at the cut is the
@@ -98,11 +100,11 @@ def decide_leaves(flats: Any, kind: Any, steps: Any, ones: Any, n_states: int, l
         certs[i] = {"method": "halts", "steps": int(steps[i]), "ones": int(ones[i])}
     cand = np.flatnonzero(kind == 1)
     if len(cand):
-        start = time.perf_counter()
+        start = time.process_time()
         method, a, b, c = jit.cyclers_batch(np.ascontiguousarray(flats[cand]), limits.translated_steps,
                                             limits.cycler_steps, n_states)
         settled = int((method > 0).sum())
-        stats.record("cyclers (compiled)", len(cand), settled, time.perf_counter() - start)
+        stats.record("cyclers (compiled)", len(cand), settled, time.process_time() - start)
         for i, meth, x, y, z in zip(cand.tolist(), method.tolist(), a.tolist(), b.tolist(), c.tolist()):
             if meth == 1:
                 certs[i] = {"method": "translated_cycler", "start": x, "period": y, "shift": z}
@@ -112,9 +114,9 @@ def decide_leaves(flats: Any, kind: Any, steps: Any, ones: Any, n_states: int, l
                 machine = Leaf(codes[i], None).machine
                 cert = decide_nonhalting(machine, limits, compiled=True, skip_cyclers=True, stats=stats)
                 if cert is None and halt_steps:
-                    t0 = time.perf_counter()
+                    t0 = time.process_time()
                     cert = decide_halts(machine, halt_steps)
-                    stats.record("halts (long run)", 1, cert is not None, time.perf_counter() - t0)
+                    stats.record("halts (long run)", 1, cert is not None, time.process_time() - t0)
                 certs[i] = cert
     return BatchResult(list(map(Leaf, codes, certs)), stats)
 
@@ -165,11 +167,15 @@ class SampleReport:
     stage_tried: dict[str, int]
     stage_settled: dict[str, int]
     stage_seconds: dict[str, float]
-    sample_seconds: float
-    decide_seconds: float
+    sample_seconds: float  # CPU seconds (this process) drawing the sample
+    decide_seconds: float  # CPU seconds deciding it
+    candidates: int  # sampled leaves that are not halting leaves of the tree
+    candidates_decided_fraction: float
+    candidates_interval: tuple[float, float]
+    leaves: list[Leaf] = field(repr=False, default_factory=list)  # the sample with its certificates
 
     def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        out = {k: v for k, v in asdict(self).items() if k != "leaves"}
         out["holdouts"] = [h.machine for h in self.holdouts]
         return out
 
@@ -183,23 +189,26 @@ def sample_space(n_states: int, size: int, seed: int, limits: DeciderLimits | No
         raise ValueError("sampling supports 2 to 5 states")
     sim_steps, default = default_limits(n_states)
     limits = limits or default
-    start = time.perf_counter()
+    start = time.process_time()
     flats, kind, steps, ones, accepted, draws, w_sum, w_sq = jit.sample_leaves(
         n_states, sim_steps, seed, size, max_draws or 10_000 * size + 10_000, sampling_bound(n_states))
-    sampled = time.perf_counter()
+    sampled = time.process_time()
     batch = decide_leaves(flats[:accepted], kind[:accepted], steps[:accepted], ones[:accepted], n_states,
                           limits, halt_steps)
-    decided_at = time.perf_counter()
+    decided_at = time.process_time()
     counts = batch.counts()
     undecided = counts.get("undecided", 0)
     mean = w_sum / draws
     var = max(0.0, w_sq / draws - mean * mean)
+    candidates = int((kind[:accepted] == 1).sum())
     return SampleReport(
         n_states, seed, accepted, draws, mean, math.sqrt(var / draws), counts, accepted - undecided,
         (accepted - undecided) / accepted if accepted else 0.0, wilson(accepted - undecided, accepted),
         holdouts_of(batch.leaves, limits, halt_steps), batch.stats.tried, batch.stats.settled,
         {k: round(v, 3) for k, v in batch.stats.seconds.items()}, round(sampled - start, 3),
-        round(decided_at - sampled, 3),
+        round(decided_at - sampled, 3), candidates,
+        (candidates - undecided) / candidates if candidates else 0.0, wilson(candidates - undecided, candidates),
+        batch.leaves,
     )
 
 
@@ -227,7 +236,7 @@ class ShardResult:
     max_ones: int
     ones_champion: str
     holdouts: list[str]
-    seconds: float
+    seconds: float  # CPU seconds of the process that ran it
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -244,7 +253,7 @@ def plan_shards(n_states: int, depth: int = 2, halt_steps: int = HALT_STEPS) -> 
     from axiomforge.generators.busy_beaver import jit
 
     sim_steps, limits = default_limits(n_states)
-    start = time.perf_counter()
+    start = time.process_time()
     root = _root_array(n_states)
     top_flats, top_kind, top_steps, top_ones = [], [], [], []
     shards: list[Shard] = []
@@ -287,7 +296,7 @@ def plan_shards(n_states: int, depth: int = 2, halt_steps: int = HALT_STEPS) -> 
         frontier.extend(reversed(children))
     batch = decide_leaves(np.array(top_flats, dtype=np.int8).reshape(-1, 2 * n_states), np.array(top_kind),
                           np.array(top_steps), np.array(top_ones), n_states, limits, halt_steps)
-    top = _result(-1, root.tobytes(), batch, time.perf_counter() - start)
+    top = _result(-1, root.tobytes(), batch, time.process_time() - start)
     return top, shards
 
 
@@ -306,7 +315,7 @@ def run_shard(shard: Shard) -> ShardResult:
     from axiomforge.generators.busy_beaver import jit
 
     sim_steps, limits = default_limits(shard.n_states)
-    start = time.perf_counter()
+    start = time.process_time()
     root = np.frombuffer(shard.root, dtype=np.int8).copy()
     room = 1 << 14
     while True:
@@ -316,7 +325,7 @@ def run_shard(shard: Shard) -> ShardResult:
         room *= 4
     batch = decide_leaves(flats[:count], kind[:count], steps[:count], ones[:count], shard.n_states, limits,
                           shard.halt_steps)
-    return _result(shard.index, shard.root, batch, time.perf_counter() - start)
+    return _result(shard.index, shard.root, batch, time.process_time() - start)
 
 
 def _result(index: int, root: bytes, batch: BatchResult, seconds: float) -> ShardResult:
