@@ -580,6 +580,11 @@ def build_cases(files: Files) -> list[Case]:
     add("rasp compile", "out-is-a-user-file", ["rasp", "compile", f["rasp"], "-o", f["out-file"]])
     add("rasp compile", "out-under-file", ["rasp", "compile", f["rasp"], "-o", f["under-file"]])
     add("rasp run", "input-missing", ["rasp", "run", f["rasp"]])
+    huge = "9" * 5000
+    add("rasp run", "input-5000-digits", ["rasp", "run", "sort", "--input", f"1 {huge}"])
+    add("rasp verify", "vocab-5000-digits", ["rasp", "verify", "sort", "--vocab", f"1,{huge}", "--max-len", "2"])
+    add("rasp verify", "header-vocab-5000-digits",
+        ["rasp", "verify", files.write("rasp/big-vocab.rasp", f"# vocab: 1,{huge}\noutput = tokens;\n")])
     model_hostile = {
         **_generic_hostile(files, ".safetensors"),
         "random-bytes": files.write("model/random.safetensors", bytes(range(256))),
