@@ -4,27 +4,48 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 
 from axiomforge.commands._options import int_in
+
+MACHINE_TEXT = re.compile(r"---[0-9A-Za-z_-]*")
+"""A machine whose first transition is undefined (`---0LB_1LA1RZ`); no option starts with three
+dashes, so such an argument is a machine, not an option."""
+
+
+def _machine_aware(parser_class: type[argparse.ArgumentParser]) -> type[argparse.ArgumentParser]:
+    """`parser_class` reading an argument that starts with `---` as a positional machine text
+    (argparse would take it for an unknown option and then miss the machine)."""
+
+    class MachineArgumentParser(parser_class):  # type: ignore[valid-type,misc]
+        def _parse_optional(self, arg_string: str) -> object:
+            if MACHINE_TEXT.fullmatch(arg_string):
+                return None
+            return super()._parse_optional(arg_string)
+
+    return MachineArgumentParser
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("bb", help="Busy Beaver: simulate, decide and enumerate Turing machines")
-    sub = parser.add_subparsers(dest="bb_command", metavar="SUBCOMMAND", parser_class=type(parser))
+    sub = parser.add_subparsers(dest="bb_command", metavar="SUBCOMMAND", parser_class=_machine_aware(type(parser)))
 
     run = sub.add_parser("run", help="simulate a machine (bbchallenge format) from the blank tape")
     run.add_argument("machine", help="e.g. 1RB1LC_1RC1RB_1RD0LE_1LA1LD_1RZ0LA")
-    run.add_argument("--max-steps", type=int, default=10**9, help="give up after this many steps (default 1e9)")
-    run.add_argument("--block-size", type=int, default=None, help="macro block size (default: chosen by a probe)")
+    run.add_argument("--max-steps", type=int_in(0, 10**12), default=10**9,
+                     help="give up after this many steps (default 1e9, at most 1e12)")
+    run.add_argument("--block-size", type=int_in(1, 12), default=None,
+                     help="macro block size, 1 to 12 (default: chosen by a probe)")
     run.add_argument("--reference", action="store_true", help="use the plain one-step-at-a-time simulator")
     run.add_argument("--json", action="store_true", help="print the result as JSON")
     run.set_defaults(run=_run)
 
     decide = sub.add_parser("decide", help="settle halting with a certificate, and verify it independently")
     decide.add_argument("machine")
-    decide.add_argument("--halt-steps", type=int, default=10**7,
+    decide.add_argument("--halt-steps", type=int_in(1, 10**10), default=10**7,
                         help="simulation limit for the halting decider (default 10000000; the BB(5) "
-                             "champion needs 50000000, and replaying it on the reference simulator ~15 s)")
+                             "champion needs 50000000, and replaying it on the reference simulator ~15 s; "
+                             "1 to 1e10)")
     decide.add_argument("--json", action="store_true")
     decide.set_defaults(run=_decide)
 

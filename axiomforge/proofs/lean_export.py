@@ -14,6 +14,11 @@ anywhere, exactly as the checker reads them. Rules map to core terms: `Eq.symm`,
 `fun` for `gen`, `imp_intro` and `not_intro`, and the induction axiom with an explicit motive
 (`cases` uses the same axiom, ignoring the hypotheses).
 
+Nothing from the document reaches the file unchecked: every identifier is rebuilt from
+[A-Za-z0-9_'] (never a Lean keyword nor a name the proof terms use), and every name or text in a
+comment goes through `_comment`, which escapes line breaks and other non-printing characters and
+defuses `/-` and `-/`, so a name such as "x\n#eval …" stays inside its comment.
+
 A variable that occurs in a premise but in neither the conclusion nor an open assumption (the
 middle term of `trans`, say) is instantiated with a constant of its sort; a sort without
 constants then gets `axiom S.inhabited : S` — first-order logic assumes non-empty domains.
@@ -46,16 +51,19 @@ class LeanExportError(UserError):
 
 
 LEAN_KEYWORDS = frozenset(
-    ["abbrev", "at", "attribute", "axiom", "by", "calc", "catch", "class", "def", "deriving", "do", "else", "end", "example", "exists", "export", "extends", "false", "fin", "finally", "for", "forall", "fun", "have", "if", "import", "in", "inductive", "infix", "infixl", "infixr", "instance", "let", "local", "macro", "match", "motive", "mut", "mutual", "namespace", "noncomputable", "nomatch", "nofun", "notation", "obtain", "open", "opaque", "partial", "postfix", "prefix", "private", "protected", "return", "scoped", "section", "set_option", "show", "sorry", "admit", "structure", "suffices", "syntax", "then", "theorem", "this", "true", "try", "Type", "Prop", "Sort", "universe", "unless", "unsafe", "variable", "where", "with", "True", "False", "Not", "And", "Or", "Iff", "Eq", "Exists"]
+    ["abbrev", "at", "attribute", "axiom", "by", "calc", "catch", "class", "def", "deriving", "do", "else", "end", "example", "exists", "export", "extends", "false", "fin", "finally", "for", "forall", "fun", "have", "if", "import", "in", "inductive", "infix", "infixl", "infixr", "instance", "let", "local", "macro", "match", "motive", "mut", "mutual", "namespace", "noncomputable", "nomatch", "nofun", "notation", "obtain", "open", "opaque", "partial", "postfix", "prefix", "private", "protected", "return", "scoped", "section", "set_option", "show", "sorry", "admit", "structure", "suffices", "syntax", "then", "theorem", "this", "true", "try", "Type", "Prop", "Sort", "universe", "unless", "unsafe", "variable", "where", "with", "True", "False", "Not", "And", "Or", "Iff", "Eq", "Exists",
+     "rfl", "absurd"]
 )
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_']*$")
 _LOCAL = re.compile(r"^(h|hyp|z)_\d+$")
 
 
 def _sanitize(name: str) -> str:
+    """A plain ASCII Lean identifier for any string (the validation every emitted name passes)."""
     out = re.sub(r"[^A-Za-z0-9_']", "_", name) or "x"
     if not re.match(r"[A-Za-z]", out):  # not a digit, a prime, or `_` (a hole) first
         out = "x" + out
+    assert _IDENT.match(out), out
     return out
 
 
@@ -391,8 +399,8 @@ def export_lean(doc: dict[str, Any], report: CheckReport | None = None) -> str:
         name = lean.names.add("thm", str(thm["name"]))
         lines = _translate_theorem(lean, thm, thm_names)
         statement = lean.formula(read_formula(thm["statement"]), None)
-        method = str(thm.get("method", "")).replace("\n", " ")
-        bodies += ["", f"-- {thm['name']}: {method}", f"theorem {name} : {statement} := by", *lines]
+        method = str(thm.get("method", ""))
+        bodies += ["", f"-- {_comment(thm['name'])}: {_comment(method)}", f"theorem {name} : {statement} := by", *lines]
         thm_names[str(thm["name"])] = name
     decls = _declarations(lean)
     if lean.needed_witness:
@@ -420,7 +428,10 @@ def _source_name(theory: Mapping[str, Any]) -> str:
 
 
 def _comment(value: Any) -> str:
-    return str(value).replace("-/", "- /").replace("/-", "/ -")
+    """Text that stays inside a `--` or `/- -/` comment: a line break (or any other non-printing
+    character) would end a line comment, and `-/` / `/-` would close or nest a block comment."""
+    text = "".join(ch if ch.isprintable() else f"\\u{{{ord(ch):x}}}" for ch in str(value))
+    return text.replace("-/", "- /").replace("/-", "/ -")
 
 
 def declared_names(text: str) -> Iterable[str]:

@@ -6,6 +6,7 @@ its negation `¬ ∀ x y : BitVec w, lhs = rhs`, proved by instantiating the cou
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .expr import Binary, Identity, Width, walk
@@ -76,7 +77,7 @@ def markdown(claim: Claim, challenge_id: str, mba_class: str) -> str:
     else:
         words = f"all {claim.width}-bit words {shown}"
         arithmetic = f"arithmetic modulo `2^{claim.width}`"
-    equation = f"{to_c(claim.identity.lhs)} == {to_c(claim.identity.rhs)}"
+    equation = markdown_equation(claim)
     if claim.holds:
         task = "**Task.** Prove the claim."
     else:
@@ -86,12 +87,25 @@ def markdown(claim: Claim, challenge_id: str, mba_class: str) -> str:
         f"# MBA challenge `{challenge_id}`\n\n"
         f"*Class: {mba_class} Mixed Boolean-Arithmetic; width: {width_text(claim.width)}.*\n\n"
         f"**Claim.** For {words} ({arithmetic}, two's complement):\n\n"
-        f"```c\n{equation}\n```\n\n"
+        f"```\n{equation}\n```\n\n"
         f"{task}\n\n"
-        "Operators, in C precedence: unary `-` (negation) and `~` (bitwise not) bind tightest, "
-        "then `*`, then `+` and `-`, then `&`, `^`, `|` (bitwise and, xor, or). "
-        "`+`, `-`, `*` wrap around.\n"
+        "The expression is grouped exactly as Lean parses the theorem: `&`, `|`, `^` are Lean's "
+        "`&&&`, `|||`, `^^^` and `~` is `~~~` (bitwise and, or, xor, not). Unary `-` and `~` bind "
+        "tightest, then `*`, then `+` and `-`; every other compound operand is in parentheses "
+        "(Lean puts `&&&` and `^^^` on one level, above `|||`, unlike C), and `=` joins the two "
+        "sides last (C's `==` would bind tighter than `&`, `^`, `|`). All binary operators "
+        "associate to the left; `+`, `-`, `*` wrap around.\n"
     )
+
+
+def markdown_equation(claim: Claim) -> str:
+    """The Lean statement's equation with C-style operator symbols and plain constants: the same
+    grouping (`to_lean`'s parentheses), so the informal text cannot be read another way."""
+    text = equation_lean(claim)
+    text = re.sub(r"\((\d+)#(?:\d+|w)\)", r"\1", text)
+    for lean_op, c_op in (("&&&", "&"), ("|||", "|"), ("^^^", "^"), ("~~~", "~")):
+        text = text.replace(lean_op, c_op)
+    return text
 
 
 def has_variable_product(claim: Claim) -> bool:
