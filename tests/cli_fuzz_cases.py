@@ -444,6 +444,8 @@ def build_cases(files: Files) -> list[Case]:
             add(command, f"expr-{label}", ["mba", verb, value])
         add(command, "expr-deep-parens", ["mba", verb, "(" * 5000 + "x" + ")" * 5000 + (" == x" if verb == "check" else "")],
 )
+        add(command, "expr-5000-digit-constant", ["mba", verb, "x + " + "9" * 5000 + (" == x" if verb == "check" else "")])
+        add(command, "expr-200-digit-hex", ["mba", verb, "x * 0x" + "f" * 200 + (" == x" if verb == "check" else "")])
         for label, width in (("zero", "0"), ("65", "65"), ("negative", "-8"), ("word", "wide"), ("nan", "nan")):
             add(command, f"width-{label}", ["mba", verb, text, "--width", width])
     numeric("mba check", ["mba", "check", "x + y == y + x"], "--timeout", "float")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -133,7 +134,17 @@ def _fold(chain: list[tuple[str, Expr]], balance: bool) -> Expr:
     return Binary(op, _fold(left, True), _fold(right, True))  # type: ignore[arg-type]
 
 
+MAX_CONSTANT_DIGITS = 100  # a 64-bit word needs 20; Python's int() refuses past 4,300 with a ValueError
+_LONG_CONSTANT = re.compile(rf"\b(?:0[xX][0-9A-Fa-f]{{{MAX_CONSTANT_DIGITS + 1},}}|[0-9]{{{MAX_CONSTANT_DIGITS + 1},}})")
+
+
 def _parse(text: str, source: str | None) -> Expr | Identity:
+    long_constant = _LONG_CONSTANT.search(text)
+    if long_constant:
+        line = text.count("\n", 0, long_constant.start()) + 1
+        column = long_constant.start() - (text.rfind("\n", 0, long_constant.start()) + 1) + 1
+        raise MBAInputError(f"a constant of {len(long_constant.group())} characters (at most {MAX_CONSTANT_DIGITS} digits)",
+                            SourceLocation(source, line, column), caret_excerpt(text, line, column))
     if _nesting(text) > MAX_NESTING:
         raise MBAInputError(f"expression nested more than {MAX_NESTING} parentheses deep", SourceLocation(source, 1, 1))
     try:
