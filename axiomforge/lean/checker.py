@@ -44,7 +44,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from axiomforge.lean.messages import LeanMessage, parse_lean_output
-from axiomforge.lean.policy import Category, Track, judge_axioms, judge_compile_messages
+from axiomforge.lean.policy import Category, Track, judge_axioms, judge_compile_messages, screen_challenge
 from axiomforge.lean.toolchain import LeanToolchain
 
 POLICY_VERSION = 2
@@ -277,6 +277,11 @@ class LeanChecker:
         with self._reference_lock:
             if key in self._references:
                 return self._references[key]
+            refused = screen_challenge(challenge_lean)
+            if refused:  # never compile a challenge that would run code
+                reference = _Reference(None, "", refused[0].describe())
+                self._references[key] = reference
+                return reference
             directory = self._workdir / key[:16]
             run = self._compile(challenge_lean, directory)
             olean = directory / f"{MODULE_NAME}.olean"

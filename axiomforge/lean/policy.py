@@ -284,6 +284,36 @@ def _hash_commands(toks: Sequence[Token], start: int) -> list[Token]:
     return found
 
 
+# What a challenge file itself may not contain: anything that runs code when Lean compiles it.
+# A challenge set is user input too (a downloaded task file); its text is compiled by both Lean
+# runs, so it must not be able to run code on the machine that checks proofs.
+_CHALLENGE_FORBIDDEN: dict[str, str] = {
+    "run_cmd": "runs code", "run_tac": "runs code", "run_elab": "runs code", "run_meta": "runs code",
+    "initialize": "runs initialization code", "builtin_initialize": "runs initialization code",
+    "elab": "declares an elaborator (runs code)", "elab_rules": "declares elaborator rules (runs code)",
+    "simproc": "declares a simproc (runs code)", "dsimproc": "declares a simproc (runs code)",
+    "implemented_by": "uses implemented_by", "extern": "uses extern", "unsafe": "uses unsafe",
+    "command_elab": "registers an elaborator", "term_elab": "registers an elaborator",
+    "tactic": "registers a tactic implementation",
+}
+
+
+def screen_challenge(challenge_lean: str) -> list[Violation]:
+    """Reasons the challenge file itself is refused (it would run code when compiled); [] when fine."""
+    toks = tokens(challenge_lean)
+    found: list[Violation] = []
+    for i, tok in enumerate(toks):
+        if tok.kind == IDENT and any(part in _CHALLENGE_FORBIDDEN for part in tok.parts):
+            part = next(p for p in tok.parts if p in _CHALLENGE_FORBIDDEN)
+            if part == "tactic" and not (i and toks[i - 1].kind == SYMBOL and toks[i - 1].text in "[,"):
+                continue  # `tactic` is only refused as an attribute (@[tactic ...]); it is a common word
+            found.append(_violation(Category.CHECKER_ERROR, f"the challenge itself {_CHALLENGE_FORBIDDEN[part]} ({tok.text})",
+                                    challenge_lean, tok.offset))
+    for tok in _hash_commands(toks, 0):
+        found.append(_violation(Category.CHECKER_ERROR, f"the challenge itself uses the command {tok.text}", challenge_lean, tok.offset))
+    return sorted(found, key=lambda v: (v.line, v.column))
+
+
 def screen_source(
     candidate: str,
     challenge_lean: str,
@@ -302,6 +332,9 @@ def screen_source(
     challenge_lexed = lex(challenge_lean)
     if challenge_lexed.error is not None or not find_theorem(challenge_lean, theorem_name):
         return [Violation(Category.CHECKER_ERROR, f"the challenge itself does not lex or lacks theorem {theorem_name}")]
+    challenge_problems = screen_challenge(challenge_lean)
+    if challenge_problems:
+        return challenge_problems
     cand_toks = list(lexed.tokens)
     preamble, _ = split_challenge(challenge_lean, theorem_name)
     # The preamble ends where a token starts, so its tokens are the challenge's before that point.

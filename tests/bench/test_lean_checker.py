@@ -89,6 +89,13 @@ def test_a_tampered_reference_or_a_silent_checker_is_a_checker_error(fake_toolch
     assert (silent.accepted, silent.category) == (False, "checker_error") and "no verdict" in silent.message
 
 
+def test_a_challenge_that_runs_code_is_never_compiled(fake_toolchain, tmp_path):
+    hostile = CHALLENGE.replace("theorem double_two", '#eval IO.println "pwned"\n\ntheorem double_two')
+    result = LeanChecker(fake_toolchain, timeout_s=30, memory_mb=0).check(CheckJob(insert_tactics(hostile, "rfl"), "double_two", hostile))
+    assert (result.accepted, result.category) == (False, "checker_error") and "#eval" in result.message
+    assert runs(tmp_path) == 0
+
+
 def test_checker_reports_are_parsed_from_the_last_json_line():
     from axiomforge.lean.checker import parse_checker_report
 

@@ -410,3 +410,24 @@ def test_the_generators_own_proofs_of_fresh_challenges_pass_the_screen(tmp_path,
                 checked += 1
     capsys.readouterr()
     assert checked >= 15
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        '#eval IO.println "pwned"',
+        "run_cmd pure ()",
+        "initialize pure ()",
+        'elab "x" : term => pure (Lean.mkNatLit 0)',
+        "@[implemented_by id] def f (n : Nat) : Nat := n",
+        "@[tactic Lean.Parser.Tactic.decide] def fakeDecide : Lean.Elab.Tactic.Tactic := fun _ => pure ()",
+    ],
+)
+def test_a_challenge_that_would_run_code_is_refused_before_any_lean_run(extra):
+    from axiomforge.lean.policy import screen_challenge
+
+    challenge = BB["lean"].replace("theorem bb_halts_0001", extra + "\n\ntheorem bb_halts_0001")
+    assert screen_challenge(challenge) and all(v.category is Category.CHECKER_ERROR for v in screen_challenge(challenge))
+    verdict = screen_source(insert_tactics(challenge, "rfl"), challenge, BB["theorem_name"], BB["lean_statement"])
+    assert verdict and verdict[0].category is Category.CHECKER_ERROR and "challenge itself" in verdict[0].message
+    assert screen_challenge(BB["lean"]) == [] and screen_challenge(MBA["lean"]) == []
