@@ -469,6 +469,8 @@ def build_cases(files: Files) -> list[Case]:
         **_generic_hostile(files, ".gl"),
         "deep-parens": files.write("gl/deep.gl", "(" * 5000 + "\n"),
         "garbage": files.write("gl/garbage.gl", "(>[x] ((( ]]\n"),
+        "numeral-5000-digits": files.write("gl/numeral.gl", "(>[x](in[x,N])(=[x," + "9" * 5000 + "]))\n"),
+        "numeral-superscript": files.write("gl/superscript.gl", "(>[x](in[x,N])(=[x,²]))\n"),
     }
     gl_text = f["gl"].read_text(encoding="utf-8")
     sig = json.loads((REPO / "theories" / "gl" / "lists.sig.json").read_text(encoding="utf-8"))

@@ -248,6 +248,8 @@ _TOKEN = re.compile(r"\s+|#[^\n]*|//[^\n]*|[()\[\],!&>:]|[^\s()\[\],!&>:#]+")
 
 MAX_GL_DEPTH = 100
 """Deepest nesting of one GL expression (docs/limits.md)."""
+MAX_GL_NUMERAL = 100
+"""Largest decimal numeral in a GL file: `n` becomes a term n successors deep (docs/limits.md)."""
 
 
 class _GLParser:
@@ -498,7 +500,9 @@ class _Translator:
             if fn.arg_sorts:
                 raise self.type_error(f"{arg} is a function; it cannot stand as an argument here", offset)
             return App(fn.name)
-        if arg.isdigit():
+        if arg.isdigit():  # a numeral stands for s(...s(0)): its size is its value
+            if not (arg.isascii() and len(arg) <= 4 and int(arg) <= MAX_GL_NUMERAL):
+                raise self.type_error(f"numeral {arg[:20]} is not a decimal number up to {MAX_GL_NUMERAL}", offset)
             return self.numeral(int(arg), offset)
         if arg in self.sig.sorts:
             raise self.type_error(f"{arg} is a sort (a set); it cannot stand as an element here", offset)
