@@ -110,6 +110,8 @@ class ChatClient:
         watchdog.start()
         try:
             conn.request("POST", path, body=json.dumps(body).encode(), headers=headers)
+            if expired.is_set():  # the deadline passed while connecting, before there was a socket to shut
+                raise TimeoutError
             response = conn.getresponse()
             status, reply_headers = response.status, dict(response.getheaders())
             declared = response.getheader("Content-Length")
