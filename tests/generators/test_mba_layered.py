@@ -159,3 +159,18 @@ def test_limits_hold_during_the_computation() -> None:
         assert "term pairs" in str(limit)
     else:
         raise AssertionError("the limit did not hold")
+
+
+def test_many_small_products_are_bounded_together() -> None:
+    """3,000 factors: each product is small, but the degree and the total work are bounded."""
+    from axiomforge.generators.mba.parse import parse_identity
+
+    text = "*".join(["(x+y)"] * 3000)
+    identity = parse_identity(f"{text} == {text} + 1")
+    try:
+        difference_is_zero(identity.lhs, identity.rhs, 64)
+    except LimitReached as limit:
+        assert "bitwise factors" in str(limit) or "together" in str(limit)
+    else:
+        raise AssertionError("the limit did not hold")
+    assert certify(identity, 64).status == "false"

@@ -49,10 +49,27 @@ def evaluate_int(e: Expr, env: Mapping[str, int]) -> int:
 
 
 def evaluate(e: Expr, env: Mapping[str, int], width: int) -> int:
-    """The n-bit value of `e` (an unsigned integer below 2^width)."""
+    """The n-bit value of `e` (an unsigned integer below 2^width).
+
+    Every intermediate value is reduced mod 2^width (T-functions: the low bits of a result depend
+    only on the low bits of the operands), so a product of 3,000 factors stays a word, not a
+    200,000-bit integer."""
     mask = (1 << width) - 1
-    # Keep intermediate products small: reduce inputs first (T-functions ignore high bits anyway).
-    return evaluate_int(e, {k: v & mask for k, v in env.items()}) & mask
+    return _evaluate_masked(e, {k: v & mask for k, v in env.items()}, mask)
+
+
+def _evaluate_masked(e: Expr, env: Mapping[str, int], mask: int) -> int:
+    if isinstance(e, Var):
+        try:
+            return env[e.name]
+        except KeyError:
+            raise UnboundVariable(e.name) from None
+    if isinstance(e, Const):
+        return e.value & mask
+    if isinstance(e, Unary):
+        v = _evaluate_masked(e.arg, env, mask)
+        return (-v if e.op == "-" else ~v) & mask
+    return _apply_binary(e.op, _evaluate_masked(e.left, env, mask), _evaluate_masked(e.right, env, mask)) & mask
 
 
 def evaluate_identity_sides(identity: Identity, env: Mapping[str, int], width: int) -> tuple[int, int]:

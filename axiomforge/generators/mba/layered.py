@@ -46,6 +46,8 @@ class Limits:
     max_products: int = 400_000  # term pairs one multiplication may form
     max_bitwise_variables: int = 12  # support of one bitwise layer (its truth table has 2^k entries)
     max_opaque: int = 200  # distinct opaque subterms
+    max_degree: int = 64  # atoms in one product term
+    max_work: int = 2_000_000  # term pairs formed by all products of one normalisation together
 
 
 DEFAULT_LIMITS = Limits()
@@ -63,6 +65,7 @@ class Layers:
     names: list[str]
     opaque: list[Polynomial] = field(default_factory=list)  # opaque[i] is base variable len(names) + i
     keys: dict[tuple[tuple[Monomial, int], ...], int] = field(default_factory=dict)
+    work: int = 0  # term pairs formed so far (bounded by limits.max_work)
 
     @property
     def count(self) -> int:
@@ -99,8 +102,14 @@ def _add(a: Polynomial, b: Polynomial, sign: int = 1) -> Polynomial:
 
 
 def _mul(layers: Layers, a: Polynomial, b: Polynomial) -> Polynomial:
-    if len(a) * len(b) > layers.limits.max_products:
-        raise LimitReached(f"a product of {len(a)} by {len(b)} terms exceeds {layers.limits.max_products} term pairs")
+    limits = layers.limits
+    if len(a) * len(b) > limits.max_products:
+        raise LimitReached(f"a product of {len(a)} by {len(b)} terms exceeds {limits.max_products} term pairs")
+    layers.work += len(a) * len(b)
+    if layers.work > limits.max_work:
+        raise LimitReached(f"products together exceed {limits.max_work} term pairs")
+    if max(map(len, a), default=0) + max(map(len, b), default=0) > limits.max_degree:
+        raise LimitReached(f"a product of more than {limits.max_degree} bitwise factors")
     out: Polynomial = {}
     for ma, ca in a.items():
         for mb, cb in b.items():
