@@ -141,10 +141,10 @@ _LONG_CONSTANT = re.compile(rf"\b(?:0[xX][0-9A-Fa-f]{{{MAX_CONSTANT_DIGITS + 1},
 def _parse(text: str, source: str | None) -> Expr | Identity:
     long_constant = _LONG_CONSTANT.search(text)
     if long_constant:
-        line = text.count("\n", 0, long_constant.start()) + 1
-        column = long_constant.start() - (text.rfind("\n", 0, long_constant.start()) + 1) + 1
+        at_line = text.count("\n", 0, long_constant.start()) + 1
+        at_column = long_constant.start() - (text.rfind("\n", 0, long_constant.start()) + 1) + 1
         raise MBAInputError(f"a constant of {len(long_constant.group())} characters (at most {MAX_CONSTANT_DIGITS} digits)",
-                            SourceLocation(source, line, column), caret_excerpt(text, line, column))
+                            SourceLocation(source, at_line, at_column), caret_excerpt(text, at_line, at_column))
     if _nesting(text) > MAX_NESTING:
         raise MBAInputError(f"expression nested more than {MAX_NESTING} parentheses deep", SourceLocation(source, 1, 1))
     try:
