@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from axiomforge.logic.engine import EngineConfig, Event, RunResult, run_engine
+from axiomforge.logic.goals import GoalConfig, GoalOutcome
 from axiomforge.logic.ir import Theory, theory_to_json
 from axiomforge.logic.output import dumps, proofs_document, timings_document
 
@@ -48,7 +49,22 @@ def prove_theory(
     html: bool = False,
     on_event: Event | None = None,
 ) -> ProveOutcome:
-    result = run_engine(theory, config, on_event)
+    return write_and_check(run_engine(theory, config, on_event), theory, out_dir, html)
+
+
+def prove_goals(theory: Theory, names: list[str], out_dir: Path, config: GoalConfig | None = None,
+                html: bool = False) -> tuple[list[GoalOutcome], ProveOutcome]:
+    """`prove FILE --goal NAME`: each goal by goal-directed search (`logic/goals.py`); the lemmas
+    it used and the goal are written, re-checked and exported like any run's theorems."""
+    from axiomforge.logic.goals import goal_run_result
+    from axiomforge.logic.goals import prove_goals as prove_each
+
+    outcomes = prove_each(theory, names, config)
+    return outcomes, write_and_check(goal_run_result(theory, outcomes), theory, out_dir, html)
+
+
+def write_and_check(result: RunResult, theory: Theory, out_dir: Path, html: bool = False) -> ProveOutcome:
+    """proofs.json and timings.json, the independent re-check, the Lean export and the site."""
     document = proofs_document(result)
     out_dir.mkdir(parents=True, exist_ok=True)
     proofs_path = out_dir / "proofs.json"

@@ -34,5 +34,9 @@ expect size_mirror   : forall t. size(mirror(t)) = size(t)
 expect leaves_mirror : forall t. leaves(mirror(t)) = leaves(t)
 expect leaves_size   : forall t. leaves(t) = size(t) + 1
 
-goal leaves_size_goal : forall t. leaves(t) = size(t) + 1
+// `axiomforge prove theories/trees.mpl --goals` proves each of these by goal-directed search;
+// unlike an expect line, a goal steers the search (lemmas over its symbols).
+goal mirror_mirror_goal : forall t. mirror(mirror(t)) = t
+goal size_mirror_goal   : forall t. size(mirror(t)) = size(t)
 goal leaves_mirror_goal : forall t. leaves(mirror(t)) = leaves(t)
+goal leaves_size_goal   : forall t. leaves(t) = size(t) + 1

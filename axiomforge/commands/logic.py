@@ -30,6 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-size", type=int_in(1, 9), default=7,
                         help="largest term size the conjecturer enumerates (default 7, at most 9)")
     parser.add_argument("--workers", type=int_in(1, 256), default=1, help="processes for independent goals (default 1)")
+    parser.add_argument("--goal", action="append", default=[], metavar="NAME",
+                        help="prove the file's goal NAME (theory exploration over its symbols, induction, "
+                             "case splits) instead of exploring the whole theory; may be repeated")
+    parser.add_argument("--goals", action="store_true", help="prove every goal of the file")
     parser.set_defaults(run=run)
 
 
@@ -42,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():  # refused before the engine runs, the file kept
         raise UserError("is a file, expected an output directory", SourceLocation(str(args.out)))
     theory = load_theory(args.theory)
+    if args.goal or args.goals:
+        return _run_goals(args, theory)
     config = EngineConfig(
         conjecture=ConjectureConfig(max_size=args.max_size),
         prover=ProverConfig(rewrite_budget=args.budget),
@@ -162,6 +168,8 @@ def _print_summary(outcome) -> None:  # type: ignore[no-untyped-def]
         for e in expects:
             mark = "[green]found[/green]" if e["found"] else "[red]not found[/red]"
             extra = f" as {e['theorem']}" + (f" ({e['how']})" if e["how"] != "exact" else "") if e["found"] else ""
+            if e["found"] and e["theorem"] is None:
+                extra = f" ({e['how']})"
             console.print(f"  {mark} {escape(str(e['name']))}{escape(extra)}")
     verdict = "[green]ok[/green]" if outcome.check_ok else "[red]FAILED[/red]"
     console.print(f"independent checker re-checked every proof: {verdict} ({escape(outcome.check_summary)})")
@@ -182,3 +190,70 @@ def _pretty(statement, theory, infix, notation, show_formula) -> str:  # type: i
         return str(format_formula(statement, theory))
     except Exception:  # the language engineer's printer is optional here
         return show_formula(statement, {**{k: v for k, v in notation.items() if v}, **infix})
+
+
+def _run_goals(args: argparse.Namespace, theory: Any) -> int:
+    """`prove FILE --goal NAME` / `--goals`: exit 0 when every goal is proved and every proof
+    checks, 1 otherwise (a goal left unproved or refuted is a failed check of the user's claim)."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from axiomforge.logic.goals import GoalConfig
+    from axiomforge.logic.pretty import format_formula
+    from axiomforge.prove import prove_goals
+
+    known = [g.name for g in theory.goals]
+    names = list(known) if args.goals else list(dict.fromkeys(args.goal))
+    for name in names:
+        if name not in known:
+            listed = ", ".join(known) if known else "none"
+            raise UserError(f"no goal named {name} (the file's goals: {listed})", SourceLocation(str(args.theory)))
+    if not names:
+        raise UserError("the file declares no goal (write `goal NAME : formula`)", SourceLocation(str(args.theory)))
+    config = GoalConfig(rewrite_budget=max(args.budget, GoalConfig().rewrite_budget), max_size=min(args.max_size, 6))
+    outcomes, outcome = prove_goals(theory, names, args.out, config, html=args.html)
+    all_proved = all(o.status == "proved" for o in outcomes)
+    if args.json:
+        data = {
+            "theory": theory.name,
+            "goals": [
+                {"name": o.name, "status": o.status, "seconds": round(o.seconds, 3),
+                 "lemmas_tried": o.lemmas_tried, "lemmas_proved": o.lemmas_proved,
+                 "theorems": [t.name for t in o.theorems],
+                 "counterexample": ({v.name: format_formula_term(t, theory) for v, t in o.counterexample.items()}
+                                    if o.counterexample else None)}
+                for o in outcomes
+            ],
+            "check": {"ok": outcome.check_ok, "summary": outcome.check_summary, "failures": outcome.check_failures},
+            "files": {"proofs": str(outcome.proofs_path),
+                      "lean": str(outcome.lean_path) if outcome.lean_path else None,
+                      "html": str(outcome.html_index) if outcome.html_index else None},
+        }
+        print(json.dumps(data, indent=2))
+    else:
+        console = Console()
+        for o in outcomes:
+            color = {"proved": "green", "false": "red"}.get(o.status, "yellow")
+            console.print(f"goal {escape(o.name)}: [{color}]{o.status}[/{color}] in {o.seconds:.2f} s "
+                          f"({o.lemmas_tried} lemma candidates tried, {o.lemmas_proved} proved)")
+            console.print(f"  {escape(format_formula(o.statement, theory))}")
+            if o.counterexample:
+                shown = ", ".join(f"{v.name} = {format_formula_term(t, theory)}" for v, t in o.counterexample.items())
+                console.print(f"  counterexample in the finite model: {escape(shown)}")
+            if o.status == "proved":
+                console.print("  proof tree (lemmas used):")
+                for line in o.tree(theory):
+                    console.print(f"    {escape(line)}")
+        verdict = "[green]ok[/green]" if outcome.check_ok else "[red]FAILED[/red]"
+        console.print(f"independent checker re-checked every proof: {verdict} ({escape(outcome.check_summary)})")
+        for failure in outcome.check_failures[:20]:
+            console.print(f"  {escape(failure)}")
+        files = [str(outcome.proofs_path)] + ([str(outcome.lean_path)] if outcome.lean_path else [])
+        console.print("wrote " + ", ".join(files))
+    return 0 if outcome.check_ok and all_proved else 1
+
+
+def format_formula_term(term: Any, theory: Any) -> str:
+    from axiomforge.logic.pretty import format_term
+
+    return str(format_term(term, theory))

@@ -31,20 +31,28 @@ from dataclasses import dataclass, field
 
 from axiomforge.logic.conjecture import Candidate, ConjectureConfig, ConjectureStats, generate_candidates
 from axiomforge.logic.engine import RunResult, RunSummary, Theorem, is_redundant, theorem_name
-from axiomforge.logic.ir import App, Binary, Eq, Formula, Not, Quant, Term, Theory, Var
+from axiomforge.logic.ir import App, Binary, Eq, Formula, Not, Quant, Term, Theory, Var, free_vars
 from axiomforge.logic.models import FiniteModel, ModelConfig
-from axiomforge.logic.ir import free_vars
 from axiomforge.logic.network import HornRule
-from axiomforge.logic.proof import Citation
-from axiomforge.logic.prover import Context, Knowledge, Law, ProofResult, Prover, ProverConfig, compile_law
-from axiomforge.logic.rewrite import BudgetExceeded, Rule
+from axiomforge.logic.proof import Citation, ProofBuilder, ProofError
+from axiomforge.logic.prover import (
+    Context,
+    Failed,
+    Knowledge,
+    Law,
+    ProofResult,
+    Prover,
+    ProverConfig,
+    _compact,
+    compile_law,
+)
+from axiomforge.logic.rewrite import BudgetExceeded, Rule, normalized_rules
 from axiomforge.logic.terms import (
     close_formula,
     formula_size,
     formula_symbols,
     positions,
     strip_foralls,
-    substitute_formula,
 )
 
 
@@ -77,20 +85,30 @@ class GoalOutcome:
         by_name = {t.name: t for t in self.theorems}
         lines: list[str] = []
 
-        def walk(name: str, depth: int, seen: frozenset[str]) -> None:
+        shown: set[str] = set()
+
+        def walk(name: str, depth: int) -> None:
             t = by_name[name]
+            if name in shown:
+                lines.append(f"{'  ' * depth}{t.name} (above)")
+                return
+            shown.add(name)
             lines.append(f"{'  ' * depth}{t.name}: {format_formula(t.statement, theory)}  [{t.method}]")
             for cited in t.cites:
-                if cited in by_name and cited not in seen:
-                    walk(cited, depth + 1, seen | {cited})
+                if cited in by_name:
+                    walk(cited, depth + 1)
 
         if self.status == "proved":
-            walk(self.name, 0, frozenset({self.name}))
+            walk(self.name, 0)
         return lines
 
 
 # ---------------------------------------------------------------- case splits inside proofs
 
+
+MAX_FACTS = 8
+"""Facts one saturation may derive: a conditional hypothesis such as `elem(x, ys) = True →
+elem(x, xs ++ ys) = True` feeds on its own conclusions; the cases need only a few."""
 
 SPLIT_COST = 40
 """Rewrite steps a case split is charged (its branches re-normalise everything they see)."""
@@ -129,8 +147,57 @@ class _SplitContext(Context):
             extra.extend(more)
         super().add_rules(rules, horn + extra)
 
+    def renormalize_hypotheses(self) -> None:
+        """After a case `v = c(ys)`, an induction hypothesis about v (a rewrite rule whose left
+        side mentions v) no longer matches the normalised terms: add its normal form as a rule."""
+        extra: list[Rule] = []
+        seen: set[int] = set()
+        for rule in self.local_rules:
+            cit = rule.citation
+            if cit.kind != "step" or cit.name != "IH" or cit.step in seen:
+                continue
+            seen.add(cit.step)
+            variables, body = strip_foralls(cit.formula)
+            if not isinstance(body, Eq):
+                continue
+            try:
+                extra.extend(normalized_rules("IH", tuple(variables), body, cit, self.rewriter))
+            except BudgetExceeded:
+                continue
+        if extra:
+            self.add_rules(extra, [])
+
+    def reversed_hypotheses(self) -> _SplitContext | None:
+        """A copy whose equational induction hypotheses rewrite the other way: `s(size(l)) =
+        leaves(l)` oriented `s(size(l)) -> leaves(l)` never meets `leaves(l) + leaves(r)`; read
+        `leaves(l) -> s(size(l))` it does (both hypotheses used, not one fertilisation)."""
+        swapped: list[Rule] = []
+        changed = False
+        for rule in self.local_rules:
+            cit = rule.citation
+            if cit.kind == "step" and cit.name == "IH" and type(rule) is Rule and not rule.ordered:
+                var_set = frozenset(rule.variables)
+                if not (isinstance(rule.rhs, Var) and rule.rhs in var_set) and free_term_vars(rule.lhs) & var_set \
+                        <= free_term_vars(rule.rhs):
+                    swapped.append(Rule(rule.name, rule.rhs, rule.lhs, rule.variables, cit, not rule.flipped))
+                    changed = True
+                    continue
+            swapped.append(rule)
+        if not changed:
+            return None
+        other = self.copy()
+        assert isinstance(other, _SplitContext)
+        other._account()
+        other.local_rules = swapped
+        other._rewriter = None
+        return other
+
     def prove(self, goal: Formula) -> int | None:
         sid = super().prove(goal)
+        if sid is None and isinstance(goal, Eq):
+            other = self.reversed_hypotheses()
+            if other is not None:
+                sid = Context.prove(other, goal)
         if sid is not None or self.splits_left <= 0 or not isinstance(goal, Eq | Not | Binary):
             return sid
         if self.exists_pending or self.or_pending or self.false_step is not None:
@@ -181,8 +248,11 @@ class _SplitContext(Context):
             ys = [self._fresh_var(s, "y") for s in prover.theory.function(cname).arg_sorts]
             hyp = b.assume(Eq(term, App(cname, tuple(ys))))
             branch = self.copy()
-            branch.splits_left = self.splits_left - 1  # type: ignore[attr-defined]
+            assert isinstance(branch, _SplitContext)
+            branch.splits_left = self.splits_left - 1
             branch.assume_and_saturate(hyp)
+            if isinstance(term, Var):
+                branch.renormalize_hypotheses()
             for fact in self.facts + self.neg_facts:  # the facts again, simplified by the case
                 if branch.false_step is None:
                     branch.assume_and_saturate(fact.step)
@@ -195,6 +265,12 @@ class _SplitContext(Context):
             premises.append(sid)
         every = b.induction(tuple(premises), var, Quant("forall", var, motive), rule="cases")
         return b.mp(b.inst(every, [(var, term)]), b.refl(term))
+
+
+def free_term_vars(term: Term) -> set[Var]:
+    from axiomforge.logic.ir import term_vars
+
+    return term_vars(term)
 
 
 def _strip(formula: Formula) -> Formula:
@@ -241,6 +317,36 @@ class GoalProver(Prover):
                     if blocked not in blocked_vars:
                         blocked_vars.append(blocked)
         return conditions + blocked_vars  # an `if` first: its condition is the case the definition names
+
+    def prove(self, statement: Formula) -> ProofResult | None:
+        """Direct (with case splits), then induction on each variable: first those a defining
+        equation recurses on in the goal (`xs` in `elem(x, xs ++ ys)`), then the others."""
+        variables, body = strip_foralls(statement)
+        inductive = {ind.sort for ind in self.theory.induction}
+        terms: list[Term] = []
+        _terms_of(body, terms)
+        score = {v: 0 for v in variables}
+        for t in terms:
+            for blocked in self.blocking(t):
+                if isinstance(blocked, Var) and blocked in score:
+                    score[blocked] += 1
+        order = sorted((v for v in variables if v.sort in inductive), key=lambda v: -score[v])
+        attempts: list[Var | None] = [None, *order]
+        for var in attempts:
+            self.spent = 0
+            builder = ProofBuilder()
+            try:
+                if var is None:
+                    sid = self._direct(builder, variables, body)
+                else:
+                    sid = self._induction(builder, statement, variables, body, var, with_hypotheses=True)
+            except (Failed, BudgetExceeded, ProofError):
+                continue
+            if sid is None or builder.formula(sid) != statement or builder.open[sid]:
+                continue
+            steps, cites = _compact(builder, sid)
+            return ProofResult("direct" if var is None else f"induction on {var.name}", steps, cites)
+        return None
 
     def _context(self, builder):  # type: ignore[no-untyped-def]
         ctx = super()._context(builder)
@@ -382,15 +488,20 @@ def _replace_all(term: Term, old: Term, new: Term) -> Term:
 
 
 def _attempt(theory: Theory, laws: list[Law], statement: Formula, budget: int, splits: int) -> ProofResult | None:
-    prover = GoalProver(Knowledge(theory, laws), ProverConfig(rewrite_budget=budget), max_splits=splits)
+    prover = GoalProver(Knowledge(theory, laws), ProverConfig(rewrite_budget=budget, max_facts=MAX_FACTS),
+                        max_splits=splits)
     try:
         return prover.prove(statement)
     except (BudgetExceeded, RecursionError):
         return None
 
 
-def prove_goal(theory: Theory, name: str, config: GoalConfig | None = None) -> GoalOutcome:
+def prove_goal(theory: Theory, name: str, config: GoalConfig | None = None,
+               known: list[Theorem] | None = None) -> GoalOutcome:
+    """One goal; `known` are theorems proved before (earlier goals and their lemmas), usable as
+    laws and cited by name, so a run over several goals writes one consistent document."""
     config = config or GoalConfig()
+    known = list(known or [])
     start = time.perf_counter()
     goal = next(g for g in theory.goals if g.name == name)
     statement = _closed(goal.formula)
@@ -399,13 +510,18 @@ def prove_goal(theory: Theory, name: str, config: GoalConfig | None = None) -> G
     if counter is not None:
         return GoalOutcome(name, statement, "false", [], counter, 0, 0, time.perf_counter() - start)
     laws = [Law(ax.name, "axiom", ax.formula) for ax in theory.axioms]
+    laws += [Law(t.name, "theorem", t.statement) for t in known]
     lemmas: list[Theorem] = []
     tried = 0
+    counts: dict[str, int] = {}
+    for t in known:  # new lemma names continue after the known ones
+        base = t.name.rsplit("_", 1)[0] if t.name.rsplit("_", 1)[-1].isdigit() else t.name
+        counts[base] = counts.get(base, 0) + 1
 
     def finish(result: ProofResult) -> GoalOutcome:
-        goal_thm = Theorem(_goal_theorem_name(name, lemmas), statement, "goal", result.method, 0.0,
+        goal_thm = Theorem(_goal_theorem_name(name, known + lemmas), statement, "goal", result.method, 0.0,
                            result.cites, result.steps)
-        used = _used(goal_thm, lemmas)
+        used = _used(goal_thm, known + lemmas)
         seconds = time.perf_counter() - start
         goal_thm.seconds = seconds
         return GoalOutcome(goal_thm.name, statement, "proved", used + [goal_thm], None, tried, len(lemmas), seconds)
@@ -422,7 +538,6 @@ def prove_goal(theory: Theory, name: str, config: GoalConfig | None = None) -> G
         if model.counterexample(gen) is None:
             extra.append(Candidate(gen, "generalisation", formula_size(gen), f"gen:{gen!r}"))
     pending = extra + candidates[: config.max_candidates]
-    counts: dict[str, int] = {}
     knowledge = Knowledge(theory, list(laws))
     for _ in range(config.max_passes):
         progress = False
@@ -436,6 +551,8 @@ def prove_goal(theory: Theory, name: str, config: GoalConfig | None = None) -> G
                 still.append(cand)
                 continue
             lemma_name = theorem_name(cand, counts) if cand.shape != "generalisation" else _gen_name(counts)
+            while any(t.name == lemma_name for t in known + lemmas) or any(g.name == lemma_name for g in theory.goals):
+                lemma_name = theorem_name(cand, counts)
             law = Law(lemma_name, "theorem", cand.statement)
             knowledge.laws.append(law)
             knowledge.add(law)
@@ -483,9 +600,22 @@ def _closed(formula: Formula) -> Formula:
     return close_formula(formula, free) if free else formula
 
 
+def prove_goals(theory: Theory, names: list[str], config: GoalConfig | None = None) -> list[GoalOutcome]:
+    """The goals in order, each able to use what the earlier ones proved."""
+    outcomes: list[GoalOutcome] = []
+    known: list[Theorem] = []
+    for name in names:
+        outcome = prove_goal(theory, name, config, known)
+        outcomes.append(outcome)
+        names_known = {t.name for t in known}
+        known += [t for t in outcome.theorems if t.name not in names_known]
+    return outcomes
+
+
 def goal_run_result(theory: Theory, outcomes: list[GoalOutcome]) -> RunResult:
     """The outcomes as a run result, so proofs.json, the checker and Lean export work as usual:
-    the theorems of every goal in order (a lemma two goals share appears once)."""
+    the theorems of every goal in order (a theorem two goals share appears once; names are
+    unique across goals because each goal continues the earlier ones' naming)."""
     theorems: list[Theorem] = []
     seen: set[str] = set()
     for outcome in outcomes:

@@ -241,10 +241,13 @@ class FiniteModel:
 
     def _exists_domain(self, sort: str) -> list[Value]:
         """Witness range for ∃: larger than the ∀ range, so that ∃p. a+p=b finds p for every
-        tested a, b."""
-        base = self.domains[sort]
-        extra = [v for v in self._all_small(sort) if v not in base]
-        return base + extra
+        tested a, b. Computed once per sort (a tree sort makes it thousands of values)."""
+        cache: dict[str, list[Value]] = self.__dict__.setdefault("_exists_cache", {})
+        if sort not in cache:
+            base = self.domains[sort]
+            members = set(base)
+            cache[sort] = base + [v for v in self._all_small(sort) if v not in members]
+        return cache[sort]
 
     def _all_small(self, sort: str) -> list[Value]:
         ind = next((i for i in self.theory.induction if i.sort == sort), None)
@@ -253,12 +256,14 @@ class FiniteModel:
         values = list(self.domains[sort])
         for _ in range(3):
             grown = list(values)
+            members = set(grown)
             for cname in ind.constructors:
                 decl = self.theory.function(cname)
                 pools = [values if s == sort else self.domains.get(s, [])[:2] for s in decl.arg_sorts]
                 for args in itertools.product(*pools):
                     v = App(cname, tuple(args))
-                    if v not in grown:
+                    if v not in members:
+                        members.add(v)
                         grown.append(v)
             values = sorted(grown, key=_value_size)[:40]
         return values

@@ -474,7 +474,9 @@ class _Importer:
                 inner = head_node.items
                 name = self._sym(inner[1])
                 return self._apply(name, list(args), node, env, tvars, expected, inner[2:])
-            raise self.error("expected a function symbol", head_node)
+            if self._head(head_node) == "lambda":
+                raise self.unsupported("lambda (higher-order)", head_node)
+            raise self.unsupported("application of a term that is not a symbol (higher-order)", head_node)
         head = head_node.text
         if head == "_" or head == "as":
             if len(args) < 2:
@@ -984,7 +986,7 @@ class _Printer:
         if isinstance(t, TVar):
             return t.name
         if isinstance(t, TIte):
-            text = f"if {self.term(t.cond, True)} then {self.term(t.then, True)} else {self.term(t.other, True)}"
+            text = f"if {self.term(t.cond)} then {self.term(t.then)} else {self.term(t.other)}"
             return text if top else f"({text})"
         if t.kind == "ctor" and t.key[0] in ("true", "false"):
             return "True" if t.key[0] == "true" else "False"
