@@ -37,6 +37,16 @@ _REQUIRED: dict[str, type | tuple[type, ...]] = {
     "markdown": str,
 }
 
+_OPTIONAL: dict[str, tuple[type, ...]] = {
+    "reference_proof": (str, type(None)),
+    "lean_features": (list,),
+    "evidence": (dict,),
+    "content_hash": (str,),
+}
+"""Fields a set may carry beyond the required ones; anything else is refused at load. The
+generator's `recheck`, which `bench run` calls on every task it loads, checks the rest of the
+shape exactly and re-derives every derivable field (docs/challenge-format.md)."""
+
 
 @dataclass(frozen=True)
 class Challenge:
@@ -83,6 +93,12 @@ def parse_record(record: Any, where: SourceLocation, line_text: str = "") -> Cha
         if key not in record:
             raise fail(f"record lacks field {key!r}")
         if not isinstance(record[key], kind):
+            raise fail(f"field {key!r} has the wrong type ({type(record[key]).__name__})")
+    unknown = sorted(set(record) - set(_REQUIRED) - set(_OPTIONAL))
+    if unknown:
+        raise fail(f"record {record['id']}: unknown field {unknown[0]!r} (docs/challenge-format.md lists the fields)")
+    for key, kinds in _OPTIONAL.items():
+        if key in record and type(record[key]) not in kinds:
             raise fail(f"field {key!r} has the wrong type ({type(record[key]).__name__})")
     name = record["theorem_name"]
     lean = record["lean"]

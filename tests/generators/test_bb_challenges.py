@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,17 @@ from axiomforge.generators.busy_beaver.api import proof_from_certificate, rechec
 from axiomforge.generators.busy_beaver.canonical import canonical_text, mirror, rename_by_first_use
 from axiomforge.generators.busy_beaver.challenge_set import write_challenge_set
 from axiomforge.generators.busy_beaver.machine import parse_machine
-from axiomforge.generators.busy_beaver.records import canonical_json
+from axiomforge.generators.busy_beaver.records import (
+    DECIDE_MAX_STEPS,
+    canonical_json,
+    difficulty_from_evidence,
+)
 from axiomforge.generators.busy_beaver.synthesis import Knobs, generate
 
 RECORD_FIELDS = {
     "id", "domain", "template", "params", "difficulty", "task", "claim_holds", "certified", "certificate",
-    "theorem_name", "lean", "lean_statement", "markdown", "reference_proof", "lean_features", "content_hash",
+    "theorem_name", "lean", "lean_statement", "markdown", "reference_proof", "lean_features", "evidence",
+    "content_hash",
 }
 
 
@@ -122,8 +128,8 @@ def test_bad_knobs_are_user_errors() -> None:
         generate(5, 0, Knobs(templates=("halts_sometimes",)))
     with pytest.raises(UserError):
         generate(5, 0, Knobs(states=(1,)))
-    with pytest.raises(UserError, match="distinct challenges"):
-        generate(500, 0, Knobs(states=(2,)))
+    with pytest.raises(UserError, match="distinct 2-state machines"):
+        generate(500, 0, Knobs(states=(2,)))  # refused before any work (the pool is finite)
 
 
 def test_dispatch_on_domain() -> None:
@@ -159,9 +165,15 @@ def test_cli_gen_bad_knob_is_one_line(capsys: pytest.CaptureFixture[str], tmp_pa
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
 
 
+@functools.cache
+def thousand() -> list[dict[str, Any]]:
+    """The default set (`gen bb --count 1000 --seed 0`), generated once for the slow tests."""
+    return generate(1000, 0).records
+
+
 @pytest.mark.slow
 def test_acceptance_1000_seed_0_deterministic_unique_and_rechecked() -> None:
-    first = generate(1000, 0).records
+    first = thousand()
     second = generate(1000, 0).records
     assert canonical_json(first) == canonical_json(second)
     assert len({r["params"]["canonical"] for r in first}) == 1000
@@ -206,3 +218,34 @@ def test_canonical_form_is_invariant_under_renaming_and_mirroring() -> None:
             assert canonical_text(mirror(renamed), steps) == canonical_text(m, steps)
             checked += 1
     assert checked > 100
+
+
+@pytest.mark.slow
+def test_difficulty_labels_spread_and_follow_the_evidence() -> None:
+    """On the default 1,000-record set: every label occurs; no value of a generation parameter
+    (states, template, task) carries a single label; a hard record is never one `decide` settles
+    in a few steps; and the false-claim share is the --false-fraction setting."""
+    recs = thousand()
+    labels = Counter(r["difficulty"] for r in recs)
+    assert set(labels) == {"easy", "medium", "hard"}, labels
+    for name, value_of in (("states", lambda r: r["params"]["states"]), ("template", lambda r: r["template"]),
+                           ("task", lambda r: r["task"])):
+        by_value: dict[Any, set[str]] = {}
+        for r in recs:
+            by_value.setdefault(value_of(r), set()).add(r["difficulty"])
+        single = {v: ls for v, ls in by_value.items() if len(ls) < 2}
+        assert not single, f"{name} values with one label: {single}"
+    for r in recs:
+        ev = r["evidence"]
+        assert r["difficulty"] == difficulty_from_evidence(ev)
+        if r["difficulty"] == "hard":
+            assert ev["proof"] != "decide" and (ev["proof"] == "none" or ev["proof_steps"] > DECIDE_MAX_STEPS), r["id"]
+        if ev["proof"] == "decide":
+            assert ev["proof_steps"] <= DECIDE_MAX_STEPS and r["reference_proof"] and "native" not in r["reference_proof"]
+    assert Counter(r["task"] for r in recs)["disprove"] == 250  # --false-fraction 0.25, exactly
+
+
+def test_false_fraction_is_honoured() -> None:
+    for fraction in (0.0, 0.1, 0.5, 0.9):
+        recs = generate(80, 4, Knobs(states=(3, 4), false_fraction=fraction)).records
+        assert sum(not r["claim_holds"] for r in recs) == round(80 * fraction), fraction

@@ -35,7 +35,7 @@ def record(name: str) -> dict[str, Any]:
     template, text, formula, holds, cert = CASES[name]
     machine = parse_machine(text)
     assert verify(machine, cert)[0]
-    return build_record(C.Claim(template, machine, formula, holds), cert, "easy", canonical=text)
+    return build_record(C.Claim(template, machine, formula, holds), cert)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -92,7 +92,7 @@ def test_reference_proof_is_accepted(tmp_path: Path, name: str) -> None:
 def test_a_false_statement_is_not_proved_by_decide(tmp_path: Path) -> None:
     machine = parse_machine("1RB1LB_1LA1RZ")
     wrong = C.Claim("halts_exact", machine, C.halts_exact(7), True)  # claims the false direction
-    rec = build_record(wrong, {"method": "halts", "steps": 6, "ones": 4}, "easy", canonical="x")
+    rec = build_record(wrong, {"method": "halts", "steps": 6, "ones": 4})
     proc = _lean(tmp_path, "wrong", rec["lean"].replace(":= by\n  sorry\n", ":= by\n  decide\n"))
     assert proc.returncode != 0
     assert "decide" in proc.stdout + proc.stderr

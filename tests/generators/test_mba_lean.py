@@ -10,7 +10,9 @@ import pytest
 
 from axiomforge.generators.mba.certify import certify
 from axiomforge.generators.mba.parse import parse_identity
-from axiomforge.generators.mba.records import build_record
+from axiomforge.generators.mba.proof_cost import bv_decide_cost
+from axiomforge.generators.mba.records import build_record_from_verdict, needs_sat_cost
+from axiomforge.generators.mba.render import Claim
 from axiomforge.lean.toolchain import find_lean_toolchain
 
 GOLDEN = Path(__file__).with_name("mba_golden")
@@ -31,7 +33,9 @@ def _record(name: str) -> dict:
     verdict = certify(identity, width)
     params = {"class": verdict.mba_class, "variables": [], "width": "symbolic" if width is None else width,
               "lhs": text.split(" == ")[0], "rhs": text.split(" == ")[1]}
-    return build_record(identity, width, verdict, params, "easy", f"golden:{name}")
+    claim = Claim(identity, width, verdict.status != "false")
+    cost = bv_decide_cost(identity, width) if width is not None and needs_sat_cost(claim, True) else None
+    return build_record_from_verdict(identity, width, verdict, params, f"golden:{name}", cost)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -104,3 +104,16 @@ def halts_with_ones(bound: int, ones: int) -> Formula:
 
 def never_halts() -> Formula:
     return Forall("n", Not(Halted(Var("n"))))
+
+
+def max_time(f: Formula) -> int:
+    """The largest step count `f` mentions (a bounded quantifier's bound included)."""
+    if isinstance(f, Halted | OnesAt):
+        return f.time.value if isinstance(f.time, Lit) else 0
+    if isinstance(f, Not | Forall):
+        return max_time(f.body)
+    if isinstance(f, And):
+        return max(max_time(f.left), max_time(f.right))
+    if isinstance(f, ExistsLe):
+        return max(f.bound, max_time(f.body))
+    return 0

@@ -23,6 +23,9 @@ HALT = -1
 LEFT, RIGHT = -1, 1
 STATE_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXY"
 MAX_SYMBOLS = 10
+ASCII_DIGITS = "0123456789"
+MACHINE_CHARACTERS = frozenset(ASCII_DIGITS + "LRZ-_" + STATE_LETTERS)
+"""Only these: `str.isdigit` also accepts '²' and Arabic-Indic digits, which `int` then reads or rejects."""
 
 
 class MachineFormatError(UserError):
@@ -100,6 +103,10 @@ def parse_machine(text: str, source: str = "<machine>") -> Machine:
 
     if not text:
         raise MachineFormatError("empty machine text", SourceLocation(source, 1, 1))
+    for index, ch in enumerate(text):
+        if ch not in MACHINE_CHARACTERS:
+            raise fail(f"character {ch!r} (U+{ord(ch):04X}) is not allowed: a machine is written with ASCII "
+                       "digits, the letters L, R, A-Y, Z, '-' and '_'", index)
     rows = text.split("_")
     n_states = len(rows)
     if n_states > len(STATE_LETTERS):
@@ -124,7 +131,7 @@ def parse_machine(text: str, source: str = "<machine>") -> Machine:
                 cells.append(None)
                 continue
             w, mv, nx = chunk[0], chunk[1], chunk[2]
-            if not w.isdigit() or int(w) >= n_symbols:
+            if w not in ASCII_DIGITS or int(w) >= n_symbols:
                 raise fail(f"written symbol {w!r} is not one of 0..{n_symbols - 1}", at)
             if mv not in "LR":
                 raise fail(f"move {mv!r} must be L or R", at + 1)

@@ -8,10 +8,14 @@ canonical form of the machine (pruned to the transitions a halting run uses, sta
 in order of first use, the smaller of the machine and its mirror image): no two challenges of
 a set share a machine.
 
-Difficulty (the rule): let T be the largest step count the statement mentions (for `never_halts`,
-start + period of the cycle). easy: T <= 30 and at most 3 states; hard: T > 500, or 5+ states, or a
-translated cycler with T > 100, or backward reasoning, an n-gram closed position set, a finite
-automata reduction or a bouncer (all need an invariant over all configurations); medium otherwise.
+Difficulty follows from the record's evidence (the decider, its certificate's size, the reference
+proof's kind and the steps it evaluates); the rule is in `records.py` and docs/challenge-format.md.
+
+Truth: after each record the number of near-miss false claims is round(k * false_fraction) for
+the k records so far, and the template is drawn among those with a variant of the wanted truth,
+so the option is honoured exactly (before, templates without a false variant pulled the share
+below the setting). Only when the knobs make the wanted truth rare (20 misses in a row) is the
+truth drawn at random for a record.
 """
 
 from __future__ import annotations
@@ -25,11 +29,15 @@ from typing import Any
 from axiomforge.errors import UserError
 from axiomforge.generators.busy_beaver import claims as C
 from axiomforge.generators.busy_beaver.canonical import canonical_text
-from axiomforge.generators.busy_beaver.records import build_record
+from axiomforge.generators.busy_beaver.records import build_record, difficulty_from_evidence, evidence
 from axiomforge.generators.busy_beaver.sources import CertifiedMachine, enumerated_machines, random_descent
 
+MAX_STATES = 5
 NONHALTING_CLASSES = ("cycler", "translated_cycler", "backward_reasoning", "ngram_cps", "finite_automata_reduction",
                       "bouncer")
+
+FALSE_VARIANTS = {"halts_exact", "not_halts_within", "halts_with_ones", "never_halts"}
+TRUE_VARIANTS = {"halts_exact", "halts_within", "not_halts_within", "halts_with_ones", "never_halts"}
 
 
 @dataclass(frozen=True)
@@ -51,14 +59,22 @@ class Knobs:
         bad = [c for c in self.certificate_classes if c not in NONHALTING_CLASSES]
         if bad:
             raise UserError(f"unknown certificate class(es) {', '.join(bad)}; choose from {', '.join(NONHALTING_CLASSES)}")
-        if not self.states or any(not 2 <= s <= 8 for s in self.states):
-            raise UserError("--states takes numbers from 2 to 8")
+        if not self.states or any(not 2 <= s <= MAX_STATES for s in self.states):
+            raise UserError(f"--states takes numbers from 2 to {MAX_STATES} (6 or more states: random descents "
+                            "almost never find a certified machine that uses every state); change --states")
         if not 2 <= self.symbols <= 4:
             raise UserError("--symbols takes 2 to 4")
         if not 0.0 <= self.false_fraction <= 1.0:
             raise UserError("--false-fraction must lie in [0, 1]")
         if self.max_steps < 2:
             raise UserError("--max-steps must be at least 2")
+        if self.max_steps > 1_000_000:
+            raise UserError("--max-steps must be at most 1000000 (the re-check replays every step)")
+        if self.false_fraction > 0 and not FALSE_VARIANTS & set(self.templates):
+            raise UserError(f"--false-fraction {self.false_fraction} needs a template with a false variant "
+                            f"({', '.join(sorted(FALSE_VARIANTS))}); add one to --templates or use --false-fraction 0")
+        if self.false_fraction < 1 and not TRUE_VARIANTS & set(self.templates):
+            raise UserError("--templates has no template with a true variant; use --false-fraction 1")
         bad = [d for d in self.difficulties if d not in ("easy", "medium", "hard")]
         if bad or not self.difficulties:
             raise UserError("--difficulty takes easy, medium, hard")
@@ -72,8 +88,6 @@ class SynthesisResult:
     counts: dict[str, Counter[str]] = field(default_factory=dict)
 
 
-FALSE_VARIANTS = {"halts_exact", "not_halts_within", "halts_with_ones", "never_halts"}
-TRUE_VARIANTS = {"halts_exact", "halts_within", "not_halts_within", "halts_with_ones", "never_halts"}
 
 
 def needs(template: str, holds: bool) -> str:
@@ -119,41 +133,6 @@ def plan_claim(template: str, holds: bool, cm: CertifiedMachine, knobs: Knobs, r
     return None
 
 
-def difficulty(claim: C.Claim, cm: CertifiedMachine) -> str:
-    cert = cm.certificate
-    states = claim.machine.n_states
-    if claim.template == "never_halts" and claim.holds:
-        method = cert["method"]
-        if method in ("backward_reasoning", "ngram_cps", "finite_automata_reduction", "bouncer"):
-            return "hard"
-        size = cert["start"] + cert["period"]
-        if method == "translated_cycler" and size > 100:
-            return "hard"
-        if states >= 5:
-            return "hard"
-        return "easy" if method == "cycler" and size <= 30 and states <= 3 else "medium"
-    size = max_time(claim.formula)
-    if claim.template == "never_halts":  # false: the machine halts
-        size = cert["steps"]
-    if size > 500 or states >= 5:
-        return "hard"
-    if size <= 30 and states <= 3:
-        return "easy"
-    return "medium"
-
-
-def max_time(f: C.Formula) -> int:
-    if isinstance(f, C.Halted | C.OnesAt):
-        return f.time.value if isinstance(f.time, C.Lit) else 0
-    if isinstance(f, C.Not | C.Forall):
-        return max_time(f.body)
-    if isinstance(f, C.And):
-        return max(max_time(f.left), max_time(f.right))
-    if isinstance(f, C.ExistsLe):
-        return max(f.bound, max_time(f.body))
-    return 0
-
-
 class _MachineSource:
     """Certified machines of one size, split into halting and non-halting, in a seeded order."""
 
@@ -191,6 +170,23 @@ class _MachineSource:
                 self._file(cm)
 
 
+def _check_capacity(count: int, knobs: Knobs) -> None:
+    """Refuse, before any work, a set larger than the machines the knobs allow: with only 2- and
+    3-state machines of 2 symbols the pool is the finite TNF enumeration (random descents, used
+    for 4+ states or more symbols, do not run out)."""
+    if knobs.symbols != 2 or any(s > 3 for s in knobs.states):
+        return
+    keys = set()
+    for n in sorted(set(knobs.states)):
+        for cm in enumerated_machines(n):
+            if cm.halts or cm.certificate["method"] in knobs.certificate_classes:
+                keys.add(canonical_text(cm.machine, cm.certificate["steps"] if cm.halts else None))
+    if count > len(keys):
+        states = ",".join(str(s) for s in sorted(set(knobs.states)))
+        raise UserError(f"--count {count} is more than the {len(keys)} distinct {states}-state machines there are; "
+                        f"add 4 or 5 to --states, or ask for at most {len(keys)}")
+
+
 def generate(count: int, seed: int, knobs: Knobs = Knobs(), progress: Callable[[int], None] | None = None) -> SynthesisResult:
     """`count` certified challenges, deterministic in (count, seed, knobs).
 
@@ -201,18 +197,21 @@ def generate(count: int, seed: int, knobs: Knobs = Knobs(), progress: Callable[[
     knobs.validate()
     if count < 0:
         raise UserError("--count must be non-negative")
+    _check_capacity(count, knobs)
     rng = random.Random(seed)
     sources = {s: _MachineSource(s, knobs, random.Random(rng.getrandbits(64))) for s in sorted(set(knobs.states))}
     exhausted: set[tuple[int, str]] = set()
     seen: set[str] = set()
     records: list[dict[str, Any]] = []
-    failures = 0
+    failures = streak = n_false = 0
     while len(records) < count and failures < 200 * (count + 10):
-        template = rng.choice(knobs.templates)
-        holds = not (template in FALSE_VARIANTS and rng.random() < knobs.false_fraction)
-        if not holds and template not in FALSE_VARIANTS or holds and template not in TRUE_VARIANTS:
-            failures += 1
-            continue
+        # the share of false claims tracks false_fraction record by record; only when the knobs
+        # make the wanted truth rare (20 misses in a row, e.g. --difficulty hard) is it drawn at random
+        want_false = n_false < round(knobs.false_fraction * (len(records) + 1))
+        holds = not want_false if streak < 20 else rng.random() >= knobs.false_fraction
+        streak += 1
+        variants = TRUE_VARIANTS if holds else FALSE_VARIANTS
+        template = rng.choice([t for t in knobs.templates if t in variants])
         kind = needs(template, holds)
         choices = [s for s in sorted(sources) if (s, kind) not in exhausted]
         if not choices:
@@ -226,11 +225,13 @@ def generate(count: int, seed: int, knobs: Knobs = Knobs(), progress: Callable[[
             continue
         key = canonical_text(cm.machine, cm.certificate["steps"] if cm.halts else None)
         claim = None if key in seen else plan_claim(template, holds, cm, knobs, rng)
-        if claim is None or difficulty(claim, cm) not in knobs.difficulties:
+        if claim is None or difficulty_from_evidence(evidence(claim, cm.certificate)) not in knobs.difficulties:
             failures += 1
             continue
         seen.add(key)
-        records.append(build_record(claim, cm.certificate, difficulty(claim, cm), canonical=key))
+        records.append(build_record(claim, cm.certificate))
+        n_false += not holds
+        streak = 0
         if progress:
             progress(len(records))
     if len(records) < count:

@@ -14,6 +14,17 @@ from typing import Any
 import numpy as np
 
 from axiomforge.errors import UserError
+from axiomforge.generators.schema import (
+    AnyOf,
+    ListOf,
+    MapOf,
+    Obj,
+    OneOf,
+    Optional,
+    check,
+    first_difference,
+    is_sha256_hex,
+)
 
 from .canonical import canonical_text
 from .evaluate import evaluate, evaluate_array, exhaustive_counterexample
@@ -28,8 +39,10 @@ from .normal_form import (
     signature_by_evaluation,
 )
 from .parse import parse_expression
-from .records import content_hash
-from .render import Claim, lean_file, lean_statement, markdown, reference_proof
+from .proof_cost import SAT_CONFLICT_BUDGET, SatCost, bv_decide_cost, solver_name
+from .records import build_record, needs_sat_cost, record_proof
+from .render import Claim
+from .synthesis import canonical_key
 
 
 def _width(record: dict[str, Any]) -> Width:
@@ -134,54 +147,115 @@ def _check_false(identity: Identity, certificate: dict[str, Any], width: Width) 
     return True, f"counterexample evaluates to {lhs} != {rhs} at width {at}"
 
 
+_WIDTH = AnyOf((int, OneOf(("symbolic",))))
+_PERTURBATION = Optional(Obj({"kind": OneOf(("added-constant", "changed-constant"))},
+                             {"delta": int, "from": int, "to": int}))
+_PARAMS = Obj({"class": OneOf(("linear", "polynomial", "nonpolynomial")), "variables": ListOf(str), "width": _WIDTH,
+               "lhs": str, "rhs": str, "terms": int, "depth": int, "perturbation": _PERTURBATION},
+              {"slots": MapOf(str)})
+_CERTIFICATE = Obj({"method": str, "width": _WIDTH},
+                   {"variables": ListOf(str), "signature": ListOf(int), "abstraction": MapOf(str),
+                    "abstracted_lhs": str, "abstracted_rhs": str, "counterexample": MapOf(int),
+                    "counterexample_width": int, "lhs_value": int, "rhs_value": int, "points": int,
+                    "timeout_s": AnyOf((float, int)), "tried": ListOf(str), "opaque_terms": int, "limit": str})
+_EVIDENCE = Obj({"procedure": OneOf(("sat", "counterexample", "none")),
+                 "result": OneOf(("proved", "out_of_budget", "refuted", "most_corners", "few_corners",
+                                  "not_applicable")),
+                 "conflicts": int, "budget": int, "solver": str, "corners": int, "refuting_corners": int,
+                 "proof": OneOf(("bv_decide", "decide", "none")), "term_size": int})
+RECORD_SCHEMA = Obj({
+    "id": str, "domain": OneOf(("mba",)),
+    "template": OneOf(("linear_identity", "polynomial_identity", "nonpolynomial_identity")),
+    "params": _PARAMS, "difficulty": OneOf(("easy", "medium", "hard")), "task": OneOf(("prove", "disprove")),
+    "claim_holds": bool, "certified": bool, "certificate": _CERTIFICATE, "theorem_name": str, "lean": str,
+    "lean_statement": str, "markdown": str, "reference_proof": Optional(str), "lean_features": ListOf(str),
+    "evidence": _EVIDENCE, "content_hash": str,
+})
+"""The exact shape of an MBA record (docs/challenge-format.md, docs/mba.md). Certificate keys are
+the union over the certifier's methods (each checked by its method's re-checker): a certifier
+that adds a key must add it here, or its records fail `recheck` as having an unknown field."""
+
+
 def recheck(record: dict[str, Any]) -> tuple[bool, str]:
-    """(True, why) when the record's ground truth re-verifies from its certificate; (False, reason) otherwise."""
+    """(True, why) when the record's ground truth re-verifies from its certificate and every
+    derivable field equals its derivation; (False, reason naming the field) otherwise."""
     try:
         return _recheck(record)
-    except (KeyError, TypeError, ValueError, UserError) as err:
+    except UserError as err:
+        where = f"{err.location}: " if err.location else ""
+        return False, f"malformed record: {where}{err.message}"
+    except (KeyError, TypeError, ValueError, IndexError, RecursionError, OverflowError) as err:
         return False, f"malformed record: {type(err).__name__}: {err}"
 
 
+def _shape_problem(record: dict[str, Any]) -> str | None:
+    problem = check(record, RECORD_SCHEMA)
+    if problem:
+        return problem
+    width = record["params"]["width"]
+    if isinstance(width, int) and not 1 <= width <= 64:
+        return f"params.width: {width} is out of range (1 to 64, or \"symbolic\")"
+    if not is_sha256_hex(record["content_hash"]):
+        return "content_hash: expected 64 lowercase hex digits"
+    return None
+
+
+def _sat_cost(record: dict[str, Any], identity: Identity, width: Width, claim: Claim) -> SatCost | None:
+    """The stand-in's cost, re-measured (it is deterministic) when this z3 is the one that made
+    the record; otherwise the recorded figures, which must at least be consistent."""
+    if width is None or not needs_sat_cost(claim, record["certified"]):
+        return None
+    ev = record["evidence"]
+    if ev["solver"] == solver_name():
+        return bv_decide_cost(identity, width, SAT_CONFLICT_BUDGET)
+    consistent = (ev["budget"] == SAT_CONFLICT_BUDGET and (
+        ev["result"] == "proved" and 0 <= ev["conflicts"] <= ev["budget"]
+        or ev["result"] == "out_of_budget" and ev["conflicts"] == ev["budget"] + 1))
+    if not consistent:
+        raise ValueError("evidence: SAT figures are inconsistent (result, conflicts and budget disagree)")
+    return SatCost(ev["result"], ev["conflicts"], ev["budget"], ev["solver"], 0.0)
+
+
 def _recheck(record: dict[str, Any]) -> tuple[bool, str]:
-    if record.get("domain") != "mba":
-        return False, "not an MBA record"
-    if record.get("content_hash") != content_hash(record):
-        return False, "content hash does not match"
+    if not isinstance(record, dict) or record.get("domain") != "mba":
+        return False, "domain: not an MBA record"
+    problem = _shape_problem(record)
+    if problem:
+        return False, f"malformed record: {problem}"
     identity, width = _identity(record), _width(record)
-    holds = bool(record["claim_holds"])
-    if record["task"] != ("prove" if holds else "disprove"):
-        return False, "task does not match claim_holds"
+    holds = record["claim_holds"]
+    certificate = record["certificate"]
+    if record["certified"]:
+        ok, why = _check_true(identity, certificate, width) if holds else _check_false(identity, certificate, width)
+        if ok and holds and width is not None and not _random_agreement(identity, width):
+            ok, why = False, "sides disagree on a random input"
+        if not ok:
+            return False, f"claim_holds: the certificate does not establish the recorded truth ({why})"
     claim = Claim(identity, width, holds)
-    name, cls = record["theorem_name"], record["params"]["class"]
-    if identity_class(identity) != cls:
-        return False, f"identity is {identity_class(identity)}, record says {cls}"
-    if record["lean_statement"] != lean_statement(claim, name):
-        return False, "Lean statement is not the rendering of the identity"
-    if record["lean"] != lean_file(claim, name, record["id"], cls):
-        return False, "Lean file is not the rendering of the identity"
-    if record["markdown"] != markdown(claim, record["id"], cls):
-        return False, "Markdown is not the rendering of the identity"
+    params = {**record["params"], "class": identity_class(identity), "variables": list(all_variables(identity))}
+    status = "false" if not holds else ("true" if record["certified"] else "uncertified")
+    rebuilt = build_record(identity, width, status, certificate, params, canonical_key(identity, width, holds),
+                           _sat_cost(record, identity, width, claim))
+    for key in [k for k in rebuilt if k != "content_hash"] + ["content_hash"]:
+        where = first_difference(rebuilt[key], record[key], key)
+        if where:
+            return False, f"{where}: does not match its derivation from the claim and certificate"
     if not record["certified"]:
         return False, "uncertified: no complete method settled this claim"
-    certificate = record["certificate"]
-    if holds:
-        ok, why = _check_true(identity, certificate, width)
-        if ok and width is not None and not _random_agreement(identity, width):
-            return False, "sides disagree on a random input"
-        return ok, why
-    return _check_false(identity, certificate, width)
+    return True, why
 
 
 def proof_from_certificate(record: dict[str, Any]) -> str | None:
-    """The symbolic baseline: `bv_decide` for true claims where bit-blasting is reasonable, and the
-    counterexample instance closed by `decide` for false ones; None otherwise."""
+    """The symbolic baseline: `bv_decide` for true claims whose SAT stand-in finished within budget
+    (the record's evidence), and the counterexample instance closed by `decide` for false ones;
+    None otherwise."""
     if not record.get("certified"):
         return None
     try:
         identity, width = _identity(record), _width(record)
-    except (KeyError, ValueError, UserError):
+        claim = Claim(identity, width, bool(record["claim_holds"]))
+        evidence = record.get("evidence") or {}
+        proof, _ = record_proof(claim, record.get("certificate", {}), True, {"proof": evidence.get("proof", "none")})
+    except (KeyError, ValueError, TypeError, AttributeError, UserError):
         return None
-    certificate = record.get("certificate", {})
-    claim = Claim(identity, width, bool(record["claim_holds"]))
-    proof, _ = reference_proof(claim, certificate.get("counterexample"), certificate.get("counterexample_width"))
     return proof

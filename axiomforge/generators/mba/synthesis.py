@@ -40,14 +40,15 @@ from .expr import (
     Var,
     Width,
     replace_at,
-    size,
     substitute,
     subterm_at,
     sum_of,
 )
 from .normal_form import conjunction_coefficients_from_values, identity_class, linear_form, signature_of_form
 from .printing import to_c
-from .records import build_record
+from .proof_cost import bv_decide_cost
+from .records import build_record_from_verdict, needs_sat_cost
+from .render import Claim
 from .rewrite import obfuscate
 from .simplify import conjunction, simplify_linear
 
@@ -300,13 +301,6 @@ def near_miss(rng: random.Random, identity: Identity) -> tuple[Identity, dict[st
 # --- the set -------------------------------------------------------------------------------------
 
 
-def difficulty(identity: Identity, variables: int) -> str:
-    """easy / medium / hard from size, variables and class (documented in docs/mba.md)."""
-    bonus = {"linear": 0, "polynomial": 20, "nonpolynomial": 30}[identity_class(identity)]
-    score = size(identity.lhs) + size(identity.rhs) + 4 * variables + bonus
-    return "easy" if score < 75 else ("medium" if score < 120 else "hard")
-
-
 def canonical_key(identity: Identity, width: Width, holds: bool) -> str:
     """Duplicates share this key: sides in canonical form (AC operators sorted), order-free."""
     sides = sorted((canonical_text(identity.lhs), canonical_text(identity.rhs)))
@@ -329,10 +323,17 @@ def _candidate(rng: random.Random, knobs: Knobs) -> tuple[Identity, str, Width, 
     return identity, cls, width, extra
 
 
-def synthesize(count: int, seed: int, knobs: Knobs) -> list[dict[str, Any]]:
-    """`count` distinct challenge records (sorted by id); deterministic for (count, seed, knobs)."""
+def synthesize(count: int, seed: int, knobs: Knobs, timings: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """`count` distinct challenge records (sorted by id); deterministic for (count, seed, knobs).
+
+    Exactly round(count * false_fraction) records are near misses, at seeded positions. Each true
+    claim that `bv_decide` could take gets the SAT stand-in's cost (`proof_cost.py`); its
+    wall-clock time goes into `timings` (by record id), never into the record."""
     records: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
+    n_false = round(count * knobs.false_fraction)
+    truths = [False] * n_false + [True] * (count - n_false)
+    random.Random(f"mba:{seed}:truths").shuffle(truths)
     attempt = 0
     while len(records) < count:
         attempt += 1
@@ -342,7 +343,7 @@ def synthesize(count: int, seed: int, knobs: Knobs) -> list[dict[str, Any]]:
         identity, cls, width, extra = _candidate(rng, knobs)
         if identity_class(identity) != cls:
             continue  # a simplification collapsed the class; draw again
-        holds = rng.random() >= knobs.false_fraction
+        holds = truths[len(records)]
         perturbation = None
         if not holds:
             identity, perturbation = near_miss(rng, identity)
@@ -366,10 +367,15 @@ def synthesize(count: int, seed: int, knobs: Knobs) -> list[dict[str, Any]]:
             "perturbation": perturbation,
             **extra,
         }
-        record = build_record(identity, width, verdict, params, difficulty(identity, len(params["variables"])), key)
+        claim = Claim(identity, width, verdict.status != "false")
+        cost = bv_decide_cost(identity, width) if width is not None and needs_sat_cost(
+            claim, verdict.status in ("true", "false")) else None
+        record = build_record_from_verdict(identity, width, verdict, params, key, cost)
         if record["id"] in records:
             continue
         records[record["id"]] = record
+        if timings is not None and cost is not None:
+            timings[record["id"]] = round(cost.seconds, 4)
     return [records[k] for k in sorted(records)]
 
 
@@ -403,7 +409,8 @@ def generate_challenges(count: int, seed: int, out_dir: Path, **knobs: Any) -> G
     if count < 1:
         raise KnobError("count must be at least 1")
     settings = knobs_from(**knobs)
-    records = synthesize(count, seed, settings)
+    timings: dict[str, float] = {}
+    records = synthesize(count, seed, settings, timings)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for sub in ("lean", "md"):
@@ -430,9 +437,15 @@ def generate_challenges(count: int, seed: int, out_dir: Path, **knobs: Any) -> G
             "truth": dict(sorted(Counter(_truth(r) for r in records).items())),
             "method": dict(sorted(Counter(r["certificate"]["method"] for r in records).items())),
             "width": dict(sorted(Counter(str(r["params"]["width"]) for r in records).items())),
+            "evidence": dict(sorted(Counter(f"{r['evidence']['procedure']}:{r['evidence']['result']}"
+                                            for r in records).items())),
         },
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    side = {"note": "wall-clock seconds of the bv_decide stand-in check per record; measured, so not "
+                    "deterministic and not part of the hashed records",
+            "seconds": dict(sorted(timings.items())), "total_seconds": round(sum(timings.values()), 3)}
+    (out_dir / "timings.json").write_text(json.dumps(side, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return GenerationSummary(out_dir, len(records), manifest)
 
 
