@@ -231,6 +231,9 @@ def _proofs_confusions(doc: dict) -> dict[str, object]:
         "axiom-formula-string": mutate(lambda d: d["theory"]["axioms"][0].__setitem__("formula", "a = a")),
         "deep-formula": mutate(deep_formula),
         "format-missing": mutate(lambda d: d.pop("format")),
+        "axiom-arity": mutate(lambda d: d["theory"]["axioms"][0].__setitem__("formula", {"op": "=", "a": [{"v": "x", "s": "N"}]})),
+        "axiom-unknown-op": mutate(lambda d: d["theory"]["axioms"][0].__setitem__("formula", {"op": "bogus"})),
+        "statement-unknown-op": mutate(lambda d: d["theorems"][0].__setitem__("statement", {"op": "xor", "a": []})),
     }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from axiomforge.errors import SourceLocation, UserError, decode_utf8, parse_user_json
+from axiomforge.proofs.syntax import ShapeError, read_formula
 
 
 class ProofsFileError(UserError):
@@ -109,6 +110,13 @@ def validate_document(doc: Any, file: str) -> None:
             raise fail(path, 'a term needs "v" or "f"')
 
     def formula(value: Any, path: str) -> None:
+        typed_formula(value, path)
+        try:  # the shape (known op, arity) as the checker reads it, reported here in plain words
+            read_formula(value)
+        except ShapeError as err:
+            raise fail(path, str(err)) from None
+
+    def typed_formula(value: Any, path: str) -> None:
         data = obj(value, path)
         op = data.get("op")
         name(op, f"{path}.op")
@@ -116,7 +124,7 @@ def validate_document(doc: Any, file: str) -> None:
         optional(data, "var", var, path)
         args = items(data.get("a", []), f"{path}.a")
         for i, arg in enumerate(args):  # terms under = and rel, formulas under the connectives
-            (term if op in ("=", "rel") else formula)(arg, f"{path}.a[{i}]")
+            (term if op in ("=", "rel") else typed_formula)(arg, f"{path}.a[{i}]")
 
     def signature_entry(value: Any, path: str, needs_result: bool) -> None:
         data = obj(value, path)
