@@ -64,6 +64,10 @@ class AlgebraOutcome:
     complete: bool
     rules: list[str]
     warnings: list[str]
+    # expect lines no theorem states, proved after the run from the axioms and theorems
+    # (read only after the theorem list is final, so they never steer it): name -> (statement, steps)
+    expect_proofs: dict[str, tuple[Formula, list[dict[str, object]]]] = field(default_factory=dict)
+    models: tuple[Structure, ...] = ()  # every model used as a filter (found, then counter-models)
 
 
 def run_algebra(theory: Theory, config, emit):  # type: ignore[no-untyped-def]
@@ -193,7 +197,8 @@ def run_algebra(theory: Theory, config, emit):  # type: ignore[no-untyped-def]
         open_goals = sorted(fresh + retry, key=candidate_order)
         summary.candidates_generated += more.generated
         summary.candidates_refuted += more.refuted
-        summary.candidates_surviving += len(open_goals)
+        summary.candidates_surviving += len(fresh)
+    still_open.extend(open_goals)  # retried candidates left when the epochs ran out
     summary.passes = rounds
     theorems, dropped = _minimize(theory, list(zip(proved_candidates, theorems)), comp, prec, acfg)
     summary.redundant += dropped
@@ -212,11 +217,39 @@ def run_algebra(theory: Theory, config, emit):  # type: ignore[no-untyped-def]
         [_show_rule(comp, eid) for eid in sorted(comp.active)],
         warnings,
     )
+    outcome.expect_proofs = _prove_expects(theory, theorems, comp, acfg)
+    outcome.models = tuple(models)
     summary.model_sizes = outcome.model_sizes + countermodel_sizes
     summary.warnings = warnings
     result = RunResult(theory, theorems, still_open, summary, cstats)
     result.algebra = outcome
     return result
+
+
+def _prove_expects(theory: Theory, theorems: list, comp: Completion, acfg: AlgebraConfig):  # type: ignore[no-untyped-def]
+    """After the run: each `expect` line that no theorem states (up to renaming and orientation)
+    is tried against the completion, continued within its step budget, citing the run's
+    theorems. `(a+b)·(a+b) = a·a + (a·b + a·b) + b·b` is too big to be conjectured (sides of
+    size 7 and 15) but follows this way. The theorem list is final before this runs."""
+    from axiomforge.logic.terms import close_formula, formula_vars_in_order
+
+    stated = {statement_key(t.statement) for t in theorems}
+    citations = {statement_key(t.statement): Citation("theorem", t.name, t.statement) for t in theorems}
+    out: dict[str, tuple[Formula, list[dict[str, object]]]] = {}
+    for exp in theory.expects:
+        free = formula_vars_in_order(exp.formula)
+        statement = close_formula(exp.formula, free) if free else exp.formula
+        if statement_key(statement) in stated:
+            continue
+        while True:
+            proof = _prove(statement, comp, theory, citations, acfg)
+            if proof is not None:
+                out[exp.name] = (statement, proof[0])
+                break
+            if comp.saturated or comp.steps >= acfg.completion.max_steps:
+                break
+            comp.run(max(acfg.slice_steps, comp.steps // 2))
+    return out
 
 
 def _minimize(theory: Theory, entries: list, comp: Completion, prec, acfg: AlgebraConfig):  # type: ignore[no-untyped-def]

@@ -43,7 +43,7 @@ from axiomforge.logic.terms import (
 
 @dataclass(frozen=True)
 class CompletionConfig:
-    max_steps: int = 4000  # equations taken from the queue
+    max_steps: int = 6000  # equations taken from the queue
     max_weight: int = 20  # critical pairs heavier than this (both sides' sizes) are not kept
     max_active: int = 600
 
