@@ -410,6 +410,9 @@ def build_cases(files: Files) -> list[Case]:
         add(command, "seed-word", [*base, "--count", "1", "--seed", "x"])
         add(command, "out-is-file", ["gen", domain, "--count", "1", "--out", f["out-file"]])
         add(command, "out-under-file", ["gen", domain, "--count", "1", "--out", f["under-file"]])
+        user_set = files.root / "gen" / f"user-{domain}"
+        files.write(f"gen/user-{domain}/challenges.jsonl", "user data, not a database\n")
+        add(command, "out-holds-a-user-challenges-file", ["gen", domain, "--count", "1", "--out", user_set])
     gen_bb = ["gen", "bb", "--count", "1", "--out", files.root / "gen" / "bb2"]
     for option, bad in (("--states", "x"), ("--states", "99"), ("--symbols", "-1"), ("--max-steps", "-5"),
                         ("--false-fraction", "nan"), ("--false-fraction", "2"), ("--templates", "nosuch"),

@@ -51,6 +51,30 @@ def _common(parser: argparse.ArgumentParser, default_out: str) -> None:
     parser.add_argument("--out", default=default_out, help=f"output directory (default {default_out})")
 
 
+def _check_set_dir(out: str) -> None:
+    """Refuse, before generating, a --out whose challenges.jsonl or manifest.json is not an earlier
+    challenge set's (a user's file of that name is never overwritten)."""
+    from axiomforge.errors import SourceLocation, UserError, check_output_file
+
+    if Path(out).exists() and not Path(out).is_dir():
+        raise UserError("is a file, expected an output directory", SourceLocation(out))
+    check_output_file(Path(out) / "challenges.jsonl", _first_json_has({"id", "domain"}), "a challenge set")
+    check_output_file(Path(out) / "manifest.json", _first_json_has({"count"}), "a challenge-set manifest")
+
+
+def _first_json_has(keys: set[str]) -> Any:
+    """A recogniser: the file is JSON (or JSONL) whose first object has `keys`."""
+
+    def ours(path: str) -> bool:
+        import json
+
+        with open(path, encoding="utf-8") as handle:
+            first = json.loads(handle.readline() if path.endswith(".jsonl") else handle.read())
+        return isinstance(first, dict) and keys <= first.keys()
+
+    return ours
+
+
 def _split(text: str | None) -> tuple[str, ...] | None:
     return None if text is None else tuple(t.strip() for t in text.split(",") if t.strip())
 
@@ -59,6 +83,7 @@ def _gen_bb(args: argparse.Namespace) -> int:
     from axiomforge.generators.busy_beaver.challenge_set import generate_challenges
     from axiomforge.generators.busy_beaver.cli_support import parse_int_list
 
+    _check_set_dir(args.out)
     knobs: dict[str, Any] = {
         "states": parse_int_list(args.states, "--states"),
         "symbols": args.symbols,
@@ -78,6 +103,7 @@ def _gen_bb(args: argparse.Namespace) -> int:
 def _gen_mba(args: argparse.Namespace) -> int:
     from axiomforge.generators.mba.synthesis import generate_challenges
 
+    _check_set_dir(args.out)
     knobs = {k: getattr(args, k) for k in ("classes", "variables", "terms", "depth", "widths", "false_fraction",
                                             "smt_timeout_s") if getattr(args, k) is not None}
     summary = generate_challenges(args.count, args.seed, Path(args.out), **knobs)
