@@ -256,7 +256,8 @@ def _plot_svgs(summary: RunSummary) -> dict[str, str]:
     ax.set_ylim(0, 105)
     ax.set_title(f"pass@k ({metric})")
     ax.grid(alpha=0.3)
-    ax.legend()
+    if plotted_ks:  # no curve (nothing eligible): no legend, and no matplotlib warning on stderr
+        ax.legend()
     svgs["pass@k curves"] = _svg(fig)
     plt.close(fig)
 
