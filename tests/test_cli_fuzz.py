@@ -398,3 +398,22 @@ def test_size_limits_are_checked_before_work(tmp_path: Path, monkeypatch: pytest
                    "--out", tmp_path / "run")
     assert outcome.problems() == [] and "more than 5 attempts" in outcome.stderr
     assert not (tmp_path / "run" / "results.sqlite").exists()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=40), st.from_regex(r"[+-]?\d{0,35}(\.\d*)?(e[+-]?\d{1,4})?", fullmatch=True),
+                      st.sampled_from(["nan", "-nan", "inf", "-inf", "Infinity", "1e999", "0x10", "1_000", " 7 ", "٣"])))
+def test_numeric_option_types_accept_only_their_range(text: str) -> None:
+    import argparse
+    import math
+
+    from axiomforge.commands._options import float_in, int_in
+
+    for parse, low, high in ((int_in(0, 100), 0, 100), (float_in(0.5, 86_400.0), 0.5, 86_400.0)):
+        try:
+            value = parse(text)
+        except argparse.ArgumentTypeError as err:
+            assert "expected" in str(err)
+            continue
+        assert math.isfinite(value) and low <= value <= high
+        assert isinstance(value, int) == (parse.__name__ == "integer")
