@@ -168,7 +168,8 @@ def run_algebra(theory: Theory, config, emit):  # type: ignore[no-untyped-def]
                 continue
             counter = next((m for m in models if not m.satisfies(cand.statement)), None)
             # a complete system already refutes what it does not join: search only for a richer model
-            allowed = 1 if comp.complete else acfg.max_countermodel_searches
+            # (one search, in the first epoch: the model it finds re-runs the conjecturer)
+            allowed = (1 if _epoch == 0 else 0) if comp.complete else acfg.max_countermodel_searches
             if counter is None and searches < allowed and not new_model:
                 searches += 1
                 counter = find_countermodel(theory, cand.statement, acfg.countermodels)
