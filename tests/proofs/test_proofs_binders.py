@@ -183,7 +183,7 @@ def renamings(formula: Node, draw: Any) -> Node:
 
 # ---------------------------------------------------------------- the properties
 
-EXAMPLES = settings(max_examples=100, deadline=None)
+EXAMPLES = settings(max_examples=60, deadline=None)
 
 
 @EXAMPLES

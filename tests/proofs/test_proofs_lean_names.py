@@ -162,7 +162,7 @@ def _distinct(pool: list[str], count: int) -> st.SearchStrategy[list[str]]:
     return st.lists(names, min_size=count, max_size=count, unique=True)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.data())
 def test_hostile_names_never_add_a_command(data):
     doc = peano_document()
