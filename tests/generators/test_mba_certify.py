@@ -171,3 +171,15 @@ def test_linear_identities_over_many_variables_are_decided_without_a_2_to_the_t_
         assert confirms_counterexample(identity, verdict.counterexample, verdict.counterexample_width or 64)
     if width is None:  # 4*(...) is zero at widths 1 and 2: the counterexample is at the smallest width, 3
         assert certify(parse_identity(f"{lhs} + 4*(v3 & v7 & ~v9) == {rhs}"), None).counterexample_width == 3
+
+
+def test_smt_is_skipped_for_multiplier_circuits_above_8_bits() -> None:
+    hard = parse_identity("x*(x + 1)*0x8000000000000000 == 0")  # true, beyond the normal forms
+    verdict = certify(hard, 64, smt_timeout_s=5.0)
+    assert verdict.status == "uncertified" and "smt-skipped" in verdict.tried
+    assert "z3" not in verdict.tried
+    from axiomforge.generators.mba.certify import multiplies_variables
+    from axiomforge.generators.mba.parse import parse_expression
+
+    assert multiplies_variables(parse_expression("3*(x & y) + (x + 1)*(2 - 2)*y"))
+    assert not multiplies_variables(parse_expression("3*(x & y) + 5*((x + 1) | y)*2"))

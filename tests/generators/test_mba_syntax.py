@@ -93,3 +93,28 @@ def test_genuinely_deep_input_is_refused_with_its_kind() -> None:
         parse_expression("~" * 9000 + "x")
     with pytest.raises(MBAInputError, match="parentheses deep"):
         parse_expression("(" * 500 + "x" + ")" * 500)
+
+
+def test_the_fast_parser_agrees_with_the_grammar() -> None:
+    """Precedence climbing gives Lark's tree for well-formed text and defers everything else to Lark."""
+    import random
+
+    from axiomforge.generators.mba.parse import _fast_parse, _parser
+
+    rng = random.Random(0)
+    alphabet = "xy01 ()+-*&|^~=aZ_\t"
+    fast_hits = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        if rng.random() < 0.5:
+            text = f"(x&~y)*({text}) - 0x1F*x"
+        fast = _fast_parse(text)
+        try:
+            slow = _parser().parse(text)
+        except Exception:
+            slow = None
+        if fast is not None:
+            fast_hits += 1
+            assert fast == slow, text
+    assert fast_hits > 100
+    assert _fast_parse("x +") is None and _fast_parse("x == y == z") is None and _fast_parse("2x") is None

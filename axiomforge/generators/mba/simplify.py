@@ -24,7 +24,18 @@ from functools import lru_cache
 
 from .canonical import canonical_text
 from .expr import Binary, Const, Expr, Unary, Var, Width, signed, size, substitute, sum_of, variables_of
-from .layered import DEFAULT_LIMITS, Layers, LimitReached, Limits, Polynomial, new_layers, normalise_in
+from .layered import (
+    DEFAULT_LIMITS,
+    Layers,
+    LimitReached,
+    Limits,
+    Polynomial,
+    mask_bits,
+    new_layers,
+    normalise_in,
+    per_bit_values,
+    support_mask,
+)
 from .normal_form import (
     NotInClass,
     conjunction_coefficients_from_values,
@@ -419,26 +430,6 @@ class Simplification:
     limit: str | None = None  # the size limit that stopped the normal form, if one did
 
 
-def _signature_values(p: Polynomial, support: list[int]) -> list[int]:
-    positions = {index: j for j, index in enumerate(support)}
-    values = [0] * (1 << len(support))
-    constant = p.get((), 0)
-    for m, c in p.items():
-        if m:
-            local = sum(1 << positions[i] for i in range(m[0].bit_length()) if (m[0] >> i) & 1)
-            values[local] += c
-    for j in range(len(support)):
-        bit = 1 << j
-        for v in range(len(values)):
-            if v & bit:
-                values[v] += values[v ^ bit]
-    return [v - constant for v in values]
-
-
-def _mask_indices(mask: int) -> list[int]:
-    return [i for i in range(mask.bit_length()) if (mask >> i) & 1]
-
-
 class _Renderer:
     """Writes a layered normal form back as a small expression (opaque variables as their own renderings)."""
 
@@ -456,16 +447,16 @@ class _Renderer:
         return self.memo[index]
 
     def atom(self, mask: int) -> Expr:
-        return _fold("&", [self.base(i) for i in _mask_indices(mask)])
+        return _fold("&", [self.base(i) for i in mask_bits(mask)])
 
     def linear(self, p: Polynomial) -> list[Expr]:
         """Candidate writings of a degree-<=1 polynomial (opaque variables as their renderings)."""
-        support = _mask_indices(_layer_support(p))
+        support = mask_bits(support_mask(p))
         if len(support) > _LINEAR_SIGNATURE_VARIABLES:
             terms = [(signed(c, self.width), self.atom(m[0])) for m, c in sorted(p.items()) if m]
             return [sum_of(terms, signed(p.get((), 0), self.width))]
         names = [self.layers.names[i] if not self.layers.is_opaque(i) else f"#{i}" for i in support]
-        written = linear_candidates(_signature_values(p, support), names, self.width)
+        written = linear_candidates(per_bit_values(p, support), names, self.width)
         mapping = {f"#{i}": self.base(i) for i in support if self.layers.is_opaque(i)}
         return [substitute(w, mapping) for w in written] if mapping else written
 
@@ -483,14 +474,6 @@ class _Renderer:
         if not linear:
             return sum_of(products)
         return _cheapest([sum_of(products + _signed_terms(w)) for w in self.linear(linear)])
-
-
-def _layer_support(p: Polynomial) -> int:
-    mask = 0
-    for m in p:
-        for a in m:
-            mask |= a
-    return mask
 
 
 def _certified_method(e: Expr) -> str:
