@@ -202,6 +202,16 @@ def _recognised(ours: Callable[[str], bool], name: str) -> bool:
         return False
 
 
+def file_contains(marker: bytes, within: int = 4096) -> Callable[[str], bool]:
+    """A recogniser for `check_output_file`: `marker` occurs in the file's first `within` bytes."""
+
+    def ours(name: str) -> bool:
+        with open(name, "rb") as handle:
+            return marker in handle.read(within)
+
+    return ours
+
+
 def file_starts_with(prefix: bytes) -> Callable[[str], bool]:
     """A recogniser for `check_output_file`: the file's first bytes are `prefix`."""
 

@@ -515,6 +515,9 @@ def build_cases(files: Files) -> list[Case]:
     files_for("prove", lambda p: ["prove", p, "--out", prove_out],
               {f"gl-{k}": p for k, p in gl_hostile.items() if k.startswith(("sig-", "function", "sorts"))})
     add("prove", "out-is-file", ["prove", f["mpl"], "--out", f["out-file"]])
+    for name in ("proofs.json", "timings.json", "proofs.lean"):
+        files.write(f"user-prove-{name}/{name}", "user data, not a database\n")
+        add("prove", f"out-holds-a-user-{name}", ["prove", f["mpl"], "--out", files.root / f"user-prove-{name}"])
     for option, limit in (("--budget", None), ("--max-size", "10"), ("--workers", "1000")):
         numeric("prove", ["prove", f["mpl"], "--out", prove_out], option, "int")
         if limit:
@@ -546,6 +549,8 @@ def build_cases(files: Files) -> list[Case]:
     add("lean-export", "output-under-file", ["lean-export", f["proofs"], "-o", f["under-file"]])
     add("lean-export", "alias-export-lean-missing", ["export-lean", files.root / "nope.json"])
     add("html", "out-is-file", ["html", f["proofs"], "--out", f["out-file"]])
+    files.write("user-site/index.html", "user data, not a database\n")
+    add("html", "out-holds-a-user-index", ["html", f["proofs"], "--out", files.root / "user-site"])
 
     # --- rasp run / compile / verify / show
     rasp_hostile = {

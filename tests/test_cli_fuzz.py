@@ -99,10 +99,13 @@ def test_nothing_already_written_is_touched(table: dict[str, tuple[Case, Outcome
     for path in set(precious):
         expected = "user data, not a database\n" if path.name == "precious.txt" else "keep me\n"
         assert path.read_text(encoding="utf-8") == expected, f"{path} was modified"
-    user_sets = {Path(arg) for case, _ in table.values() for arg in case.argv if "/gen/user-" in arg}
-    assert len(user_sets) == 2
-    for directory in user_sets:
-        assert (directory / "challenges.jsonl").read_text(encoding="utf-8") == "user data, not a database\n"
+    user_files = {directory / name for case, _ in table.values() for arg in case.argv
+                  for directory in [Path(arg)] if "/gen/user-" in arg or "/user-" in arg
+                  for name in ("challenges.jsonl", "proofs.json", "timings.json", "proofs.lean", "index.html")
+                  if (directory / name).is_file()}
+    assert len(user_files) == 6  # gen bb, gen mba, prove x3, html
+    for path in user_files:
+        assert path.read_text(encoding="utf-8") == "user data, not a database\n", f"{path} was overwritten"
     stores = {Path(arg) for case, _ in table.values() for arg in case.argv if "/stores/text" in arg}
     for path in stores:
         store = path if path.name == "results.sqlite" else path / "results.sqlite"

@@ -10,7 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
-from axiomforge.errors import check_output_file, file_starts_with
+from axiomforge.errors import check_output_file, file_contains, file_starts_with
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -76,6 +76,7 @@ def run_html(args: argparse.Namespace) -> int:
 
     doc = load_document(args.proofs)
     out = Path(args.out) if args.out else Path(args.proofs).resolve().parent / "html"
+    check_output_file(out / "index.html", file_contains(b"axiomforge proofs</title>"), "a proof site's index")
     theory = theory_section(args.theory) if args.theory else None
     report = check_document(doc, theory)
     timings = load_timings_beside(args.proofs)
