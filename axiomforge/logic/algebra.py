@@ -329,11 +329,16 @@ def _redundant(statement: Formula, stated: Completion) -> bool:
     for side in (body.lhs, body.rhs):
         keys = set()
         for variant in _comm_variants(side, comm):
-            try:
-                nf, _ = stated.normalize(variant)
-            except Exception:  # noqa: BLE001 - a normalisation past its budget decides nothing
-                continue
-            keys.add(_ac_key(nf, ac))
+            # normal forms in the ground order, in the order valid for every instance, and after
+            # one equation step at the root first (`(a⊔b)⊔(a⊔b)` meets idempotence before
+            # associativity rearranges it)
+            starts = [(variant, True), (variant, False)] + [(t, True) for t in stated.root_rewrites(variant)]
+            for start, ground in starts:
+                try:
+                    nf, _ = stated.normalize(start, ground=ground)
+                except Exception:  # noqa: BLE001 - a normalisation past its budget decides nothing
+                    continue
+                keys.add(_ac_key(nf, ac))
         forms.append(keys)
     return bool(forms[0] & forms[1])
 

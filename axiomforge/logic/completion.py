@@ -263,6 +263,20 @@ class Completion:
             return new, Use(eid, flipped, full)
         return None
 
+    def root_rewrites(self, term: Term) -> list[Term]:
+        """Every term one equation instance turns `term` into at its root (any direction of an
+        ordered equation): for judging redundancy, where no order needs to be kept."""
+        out = []
+        for eid, flipped in self.index.get(_head(term), ()):
+            eq = self.active.get(eid)
+            if eq is None:
+                continue
+            lhs, rhs = (eq.rhs, eq.lhs) if flipped else (eq.lhs, eq.rhs)
+            sigma = match(lhs, term, frozenset(eq.variables))
+            if sigma is not None:
+                out.append(substitute(rhs, sigma))
+        return out
+
     def normalize(
         self, term: Term, budget: int = 2000, ground: bool = True
     ) -> tuple[Term, list[tuple[tuple[int, ...], Use]]]:
