@@ -395,6 +395,10 @@ def build_cases(files: Files) -> list[Case]:
     for label, value in (("zero", "0"), ("negative", "-3"), ("word", "x"), ("empty", ""), ("commas", ",,")):
         add("bench report", f"k-{label}", ["bench", "report", f["run"], "--out", files.root / "rep", "--k", value])
     add("bench report", "out-is-file", ["bench", "report", f["run"], "--out", f["out-file"]])
+    for name in ("report.md", "report.html", "attempts.jsonl"):
+        files.write(f"user-report-{name}/{name}", "user data, not a database\n")
+        add("bench report", f"out-holds-a-user-{name}", ["bench", "report", f["run"], "--out",
+                                                          files.root / f"user-report-{name}"])
     add("bench export", "out-is-dir", ["bench", "export", f["run"], "--out", f["out-dir"]])
     add("bench export", "out-is-a-user-file", ["bench", "export", f["run"], "--out", f["out-file"]])
     add("bench export", "out-under-file", ["bench", "export", f["run"], "--out", f["under-file"]])

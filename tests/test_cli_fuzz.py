@@ -101,9 +101,10 @@ def test_nothing_already_written_is_touched(table: dict[str, tuple[Case, Outcome
         assert path.read_text(encoding="utf-8") == expected, f"{path} was modified"
     user_files = {directory / name for case, _ in table.values() for arg in case.argv
                   for directory in [Path(arg)] if "/gen/user-" in arg or "/user-" in arg
-                  for name in ("challenges.jsonl", "proofs.json", "timings.json", "proofs.lean", "index.html")
+                  for name in ("challenges.jsonl", "proofs.json", "timings.json", "proofs.lean", "index.html",
+                               "report.md", "report.html", "attempts.jsonl")
                   if (directory / name).is_file()}
-    assert len(user_files) == 6  # gen bb, gen mba, prove x3, html
+    assert len(user_files) == 9  # gen bb, gen mba, prove x3, html, bench report x3
     for path in user_files:
         assert path.read_text(encoding="utf-8") == "user data, not a database\n", f"{path} was overwritten"
     stores = {Path(arg) for case, _ in table.values() for arg in case.argv if "/stores/text" in arg}

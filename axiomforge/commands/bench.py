@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from axiomforge.commands._options import float_in, int_in, positive_seconds, seconds
-from axiomforge.errors import check_output_file
+from axiomforge.errors import check_output_file, file_contains
 from axiomforge.executors import add_executor_options, executor_spec_from_args, make_executor
 
 MAX_SAMPLES = 10_000
@@ -179,7 +179,13 @@ def _parse_ks(text: str) -> tuple[int, ...]:
 def report_command(args: argparse.Namespace) -> int:
     from axiomforge.bench.report import write_report
 
-    files = write_report(args.run_dir, args.out, _parse_ks(args.k))
+    ks = _parse_ks(args.k)
+    out_dir = args.out or args.run_dir / "report"  # files there are replaced only if a report wrote them
+    for name, ours, what in (("report.md", file_contains(b"# Benchmark report: `"), "a Markdown report"),
+                             ("report.html", file_contains(b"<title>Benchmark report:"), "an HTML report"),
+                             ("attempts.jsonl", _is_attempts_jsonl, "an attempts JSONL")):
+        check_output_file(out_dir / name, ours, what)
+    files = write_report(args.run_dir, args.out, ks)
     first = files.markdown.read_text(encoding="utf-8").splitlines()[0]
     print(first)
     print(f"markdown: {files.markdown}")
