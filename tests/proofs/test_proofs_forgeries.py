@@ -145,3 +145,14 @@ def test_site_ticks_only_what_was_checked_against_the_file(hand_doc, hand_theory
     write_site(hand_doc, tmp_path / "without")
     assert "✓" in (tmp_path / "with" / "index.html").read_text()
     assert "✓" not in (tmp_path / "without" / "index.html").read_text()
+
+
+def test_lean_export_against_the_theory_file_refuses_a_tampered_document(tmp_path, repo_root, capsys):
+    mpl = str(repo_root / "theories" / "peano.mpl")
+    path = tmp_path / "proofs.json"
+    path.write_text(json.dumps(_swapped(json.loads((DATA / "peano.proofs.json").read_text()))))
+    assert main(["lean-export", str(path), "--theory", mpl, "-o", str(tmp_path / "out.lean")]) == 2
+    assert "notation differs" in capsys.readouterr().err and not (tmp_path / "out.lean").exists()
+    assert main(["lean-export", str(DATA / "peano.proofs.json"), "--theory", mpl, "-o", str(tmp_path / "ok.lean")]) == 0
+    assert (tmp_path / "ok.lean").read_text().count("\ntheorem ") == len(json.loads((DATA / "peano.proofs.json")
+                                                                                  .read_text())["theorems"])
