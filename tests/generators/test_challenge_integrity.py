@@ -316,3 +316,24 @@ def test_gen_bb_refuses_what_it_cannot_satisfy_before_starting(
     count = [] if "--count" in argv else ["--count", "5"]
     assert says in _error(capsys, ["gen", "bb", "--out", str(out), *count, *argv])
     assert not out.exists()
+
+
+def test_bench_run_rechecks_a_loaded_set_and_names_the_forged_field(tmp_path: Path) -> None:
+    import json
+    import sqlite3
+
+    records = [r for r in bb_sample() if r["claim_holds"]][:3]
+    forged = forge(records[0], _set("difficulty", "hard" if records[0]["difficulty"] != "hard" else "easy"),
+                   bb_records.content_hash)
+    tasks = tmp_path / "set.jsonl"
+    tasks.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in [forged, *records[1:]]), encoding="utf-8")
+    assert main(["bench", "run", "--tasks", str(tasks), "--prover", "symbolic", "--no-lean", "--no-progress",
+                 "--out", str(tmp_path / "run")]) == 0
+    with sqlite3.connect(tmp_path / "run" / "results.sqlite") as db:
+        rows = dict(db.execute("select task_id, recheck || ' ' || recheck_reason from tasks").fetchall())
+    assert rows[forged["id"]].startswith("failed difficulty:"), rows[forged["id"]]
+    assert all(rows[r["id"]].startswith("ok") for r in records[1:])
+    extra = {**records[1], "note": 1}
+    tasks.write_text(json.dumps(extra) + "\n", encoding="utf-8")
+    assert main(["bench", "run", "--tasks", str(tasks), "--prover", "symbolic", "--no-lean", "--no-progress",
+                 "--out", str(tmp_path / "run2")]) == 2
