@@ -597,6 +597,9 @@ def build_cases(files: Files) -> list[Case]:
                 skip=("negative", "huge") if option == "--seed" else ())
     add("rasp compile", "out-is-dir", ["rasp", "compile", f["rasp"], "-o", f["out-dir"]])
     add("rasp compile", "out-is-a-user-file", ["rasp", "compile", f["rasp"], "-o", f["out-file"]])
+    files.write("user-sidecar/m.safetensors.json", "user data, not a database\n")
+    add("rasp compile", "sidecar-is-a-user-file", ["rasp", "compile", f["rasp"], "-o",
+                                                    files.root / "user-sidecar" / "m.safetensors"])
     add("rasp compile", "out-under-file", ["rasp", "compile", f["rasp"], "-o", f["under-file"]])
     add("rasp run", "input-missing", ["rasp", "run", f["rasp"]])
     huge = "9" * 5000

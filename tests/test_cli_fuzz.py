@@ -102,9 +102,11 @@ def test_nothing_already_written_is_touched(table: dict[str, tuple[Case, Outcome
     user_files = {directory / name for case, _ in table.values() for arg in case.argv
                   for directory in [Path(arg)] if "/gen/user-" in arg or "/user-" in arg
                   for name in ("challenges.jsonl", "proofs.json", "timings.json", "proofs.lean", "index.html",
-                               "report.md", "report.html", "attempts.jsonl")
+                               "report.md", "report.html", "attempts.jsonl", "m.safetensors.json")
                   if (directory / name).is_file()}
-    assert len(user_files) == 9  # gen bb, gen mba, prove x3, html, bench report x3
+    user_files |= {Path(arg).parent / "m.safetensors.json" for case, _ in table.values() for arg in case.argv
+                   if "/user-sidecar/" in arg}
+    assert len(user_files) == 10  # gen bb, gen mba, prove x3, html, bench report x3, a model sidecar
     for path in user_files:
         assert path.read_text(encoding="utf-8") == "user data, not a database\n", f"{path} was overwritten"
     stores = {Path(arg) for case, _ in table.values() for arg in case.argv if "/stores/text" in arg}

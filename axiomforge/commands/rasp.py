@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from axiomforge.commands._options import int_in
@@ -121,12 +122,15 @@ def _run(args: argparse.Namespace) -> int:
 
 def _is_compiled_model(path: str) -> bool:
     """Whether `path` is a .safetensors file with the sidecar `rasp compile` writes beside it."""
-    from pathlib import Path
+    from axiomforge.rasp.export import sidecar_path
 
-    from axiomforge.rasp.export import FORMAT, sidecar_path
+    return _is_model_sidecar(str(sidecar_path(Path(path))))
 
-    side = sidecar_path(Path(path))
-    with open(side, encoding="utf-8") as handle:
+
+def _is_model_sidecar(path: str) -> bool:
+    from axiomforge.rasp.export import FORMAT
+
+    with open(path, encoding="utf-8") as handle:
         meta = json.load(handle)
     return isinstance(meta, dict) and meta.get("format") == FORMAT
 
@@ -140,6 +144,7 @@ def _compile(args: argparse.Namespace) -> int:
     from axiomforge.rasp.model import CompiledTransformer
 
     check_output_file(args.out, _is_compiled_model, "a model written by rasp compile")  # before compiling
+    check_output_file(sidecar_path(Path(args.out)), _is_model_sidecar, "a model sidecar written by rasp compile")
     program, vocab, max_len, causal = _load(args)
     start = time.perf_counter()
     compiled = compile_to_spec(program.output, vocab, max_len, causal)
