@@ -559,6 +559,15 @@ class ProofContext:
         return None
 
     def use_step(self, use: Use) -> int:
+        eq = self.completion.equations[use.eq]
+        o = eq.origin
+        if o.kind == "law" and not o.rewrites and o.citation is not None and use.eq not in self.closed:
+            # an axiom or theorem used as it stands: instantiate the cited law directly instead of
+            # renaming it to the equation's variables and generalising again
+            mapping = dict(use.sigma)
+            pairs = [(x, substitute(t, mapping)) for x, t in o.law_sigma]
+            sid = self.builder.inst(self.builder.cite(o.citation), pairs)
+            return self.builder.symm(sid) if o.flip != use.flipped else sid
         sid = self.closed_step(use.eq)
         sid = self.builder.inst(sid, list(use.sigma))
         return self.builder.symm(sid) if use.flipped else sid

@@ -287,3 +287,18 @@ def test_prove_cli_reports_models_and_warnings(tmp_path, capsys):
     assert "may be inconsistent" in out
 
 
+
+
+def test_prove_warns_on_peano_with_s0_equal_0(tmp_path, capsys):
+    """The issue's example: Peano plus `s(0) = 0` runs with a warning, in the table and the JSON."""
+    from axiomforge.cli import main
+
+    bad = tmp_path / "peano_bad.mpl"
+    bad.write_text((THEORIES / "peano.mpl").read_text(encoding="utf-8").replace("theory peano", "theory peano_bad")
+                   + "\naxiom bad : s(0) = 0\n", encoding="utf-8")
+    main(["prove", str(bad), "--out", str(tmp_path / "pb"), "--json", "--max-size", "4"])
+    data = json.loads(capsys.readouterr().out)
+    assert any("may be inconsistent" in w and "violates bad" in w for w in data["warnings"])
+    assert any("false is derived" in w for w in data["warnings"])
+    main(["prove", str(bad), "--out", str(tmp_path / "pb2"), "--max-size", "4"])
+    assert "warning:" in capsys.readouterr().out
