@@ -11,11 +11,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.mark.browser
-def test_navigate_the_peano_site(engine_docs, tmp_path, artifacts_dir):
+def test_navigate_the_peano_site(engine_docs, engine_theories, tmp_path, artifacts_dir):
     from playwright.sync_api import sync_playwright
 
     doc = engine_docs["peano"]
-    index = write_site(doc, tmp_path / "site")
+    index = write_site(doc, tmp_path / "site", theory_file=engine_theories["peano"])
     target = next(t for t in doc["theorems"] if t["method"].startswith("induction") and len(t["steps"]) > 12)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -36,7 +36,7 @@ def test_navigate_the_peano_site(engine_docs, tmp_path, artifacts_dir):
             page.wait_for_load_state()
             assert page.url.endswith(".html") and "thm-" in page.url
             assert page.inner_text("h1.thm-name") == target["name"]
-            assert "every step re-derived" in page.inner_text(".facts")
+            assert "✓ every step re-derived, against the theory file" in page.inner_text(".facts")
 
             premise = page.locator("a.premise").last
             step_id = premise.inner_text()
