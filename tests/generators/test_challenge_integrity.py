@@ -337,3 +337,43 @@ def test_bench_run_rechecks_a_loaded_set_and_names_the_forged_field(tmp_path: Pa
     tasks.write_text(json.dumps(extra) + "\n", encoding="utf-8")
     assert main(["bench", "run", "--tasks", str(tasks), "--prover", "symbolic", "--no-lean", "--no-progress",
                  "--out", str(tmp_path / "run2")]) == 2
+
+
+def _leaves(obj: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(obj, dict):
+        return [p for k, v in obj.items() for p in _leaves(v, (*path, k))] or [path]
+    if isinstance(obj, list):
+        return [p for i, v in enumerate(obj) for p in _leaves(v, (*path, i))] or [path]
+    return [path]
+
+
+@pytest.mark.parametrize("domain", ["bb", "mba"])
+def test_random_edits_are_rejected_and_never_crash_recheck(domain: str) -> None:
+    """Seeded random edits of every leaf (wrong types, odd numbers, non-ASCII digits): recheck
+    returns a rejection and never raises."""
+    import random
+
+    rng = random.Random(20)
+    sample, api, rehash = ((bb_sample(), bb_api, bb_records.content_hash) if domain == "bb"
+                           else (mba_sample(), mba_api, mba_records.content_hash))
+    values = [*MALFORMED, 0, 7, "hard", "bb", "mba", "symbolic", "1RB1LB_1LA1RZ"]
+    for record in sample[:12]:
+        for path in rng.sample(_leaves(record), min(12, len(_leaves(record)))):
+            if path == ("content_hash",):
+                continue
+            value = rng.choice(values)
+            bad = copy.deepcopy(record)
+            target = bad
+            for key in path[:-1]:
+                target = target[key]
+            if path and target[path[-1]] == value and type(target[path[-1]]) is type(value):
+                continue
+            if path:
+                target[path[-1]] = value
+            bad["content_hash"] = rehash(bad)
+            ok, why = api.recheck(bad)
+            assert isinstance(ok, bool) and isinstance(why, str)
+            metadata = domain == "mba" and path[:2] in (("params", "terms"), ("params", "depth"),
+                                                        ("params", "perturbation"), ("params", "slots"))
+            if not metadata or not ok:  # generation metadata is only type- and range-checked
+                assert ok is False and why, (path, value)
