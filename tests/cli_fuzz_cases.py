@@ -301,6 +301,7 @@ NUMBERS_FLOAT = {"negative": "-1", "nan": "nan", "inf": "inf", "huge": "1e999", 
 
 MBA_OWNER = "MBA helper (axiomforge/generators/mba, mba check --file)"
 JSONL_OWNER = "bench plugins helper (axiomforge/bench/plugins/jsonl.py)"
+TIP_OWNER_OUTPUT = "TIP helper (axiomforge/commands/tip.py: -o overwrites any existing file)"
 TIP_OWNER = "TIP helper (axiomforge/logic/tip.py: the s-expression reader recurses per '(')"
 
 
@@ -535,6 +536,14 @@ def build_cases(files: Files) -> list[Case]:
     common("tip import", ["tip", "import", smt_hostile["garbage"]])
     files_for("tip import", lambda p: ["tip", "import", p], {k: v for k, v in smt_hostile.items() if k != "deep"})
     add("tip import", "file-deep", ["tip", "import", smt_hostile["deep"]], TIP_OWNER)
+    tip = files.write("tip/plus.smt2", "(declare-datatype Nat ((Z) (S (p Nat))))\n"
+                      "(define-fun-rec plus ((x Nat) (y Nat)) Nat (match x ((Z y) ((S z) (S (plus z y))))))\n"
+                      "(prove (forall ((x Nat)) (= (plus x Z) x)))\n")
+    add("tip import", "output-is-dir", ["tip", "import", tip, "-o", f["out-dir"]])
+    add("tip import", "output-under-file", ["tip", "import", tip, "-o", f["under-file"]])
+    files.write("user-tip/theory.mpl", "user data, not a database\n")
+    add("tip import", "output-is-a-user-file", ["tip", "import", tip, "-o", files.root / "user-tip" / "theory.mpl"],
+        TIP_OWNER_OUTPUT)
 
     # --- proofs.json: check / html / lean-export
     proofs_doc = json.loads(f["proofs"].read_text(encoding="utf-8"))
