@@ -612,6 +612,7 @@ def build_cases(files: Files) -> list[Case]:
     add("rasp compile", "out-under-file", ["rasp", "compile", f["rasp"], "-o", f["under-file"]])
     add("rasp run", "input-missing", ["rasp", "run", f["rasp"]])
     huge = "9" * 5000
+    add("rasp run", "input-1001-tokens", ["rasp", "run", "sort", "--input", " ".join(["1"] * 1001)])
     add("rasp run", "input-5000-digits", ["rasp", "run", "sort", "--input", f"1 {huge}"])
     add("rasp verify", "vocab-5000-digits", ["rasp", "verify", "sort", "--vocab", f"1,{huge}", "--max-len", "2"])
     add("rasp verify", "header-vocab-5000-digits",

@@ -13,6 +13,9 @@ from axiomforge.errors import check_output_file
 
 MAX_LEN = 10_000
 """Longest input a RASP command takes (docs/limits.md); compiled models grow with it."""
+MAX_RUN_TOKENS = 1_000
+"""Longest `rasp run --input` (docs/limits.md): the interpreter's selectors are n x n matrices, and
+1,000 tokens already take seconds."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -86,6 +89,7 @@ def _show_value(v: Any) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from axiomforge.errors import UserError
     from axiomforge.rasp.interpreter import evaluate
     from axiomforge.rasp.programs import parse_input
     from axiomforge.rasp.verify import same_outputs
@@ -103,6 +107,9 @@ def _run(args: argparse.Namespace) -> int:
 
         vocab = read_header(resolve_program_path(args.program)).vocab or None
     tokens = parse_input(args.input, vocab)
+    if len(tokens) > MAX_RUN_TOKENS:
+        raise UserError(f"--input has {len(tokens):,} tokens; the interpreter takes at most {MAX_RUN_TOKENS:,} "
+                        "(its selectors are n x n matrices; docs/limits.md)")
     if vocab is None and tokens and all(t.lstrip("-").isdigit() for t in map(str, tokens)):
         tokens = [int(t) for t in tokens]
     result = evaluate(program.output, tokens, causal)
