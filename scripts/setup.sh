@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Idempotent setup: .venv with the CPU build of torch, axiomforge editable with the dev and ray
-# extras (Ray is the cluster executor; its tests run a real local Ray).
+# Idempotent setup: .venv with the CPU build of torch, axiomforge editable with the dev, ray (the
+# cluster executor; its tests run a real local Ray) and compare (tracr-pypi, for the differential
+# test of the tracr drop-in; jax's CPU wheels) extras.
 # torch is pinned first and explicitly so that no dependency resolution can pull a CUDA build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,5 +21,5 @@ python -m pip install --quiet --upgrade pip
 if ! python -c "import torch, sys; sys.exit(0 if torch.__version__.startswith('2.13.0') else 1)" 2>/dev/null; then
   python -m pip install --quiet torch==2.13.0
 fi
-python -m pip install --quiet -e ".[dev,ray]"
+python -m pip install --quiet -e ".[dev,ray,compare]"
 echo "$want" > "$stamp"
