@@ -49,7 +49,8 @@ def run_machine(text: str, max_steps: int, block_size: int | None, reference: bo
 def decide_machine(text: str, halt_steps: int) -> dict[str, Any]:
     machine = parse_machine(text, source="<machine>")
     cert = decide(machine, DeciderLimits(halt_steps=halt_steps, cycler_steps=5000, translated_steps=5000,
-                                         backward_depth=50, far_states=4, bouncer_steps=10_000))
+                                         backward_depth=50, far_states=4, bouncer_steps=10_000,
+                                         repeated_word_list=True, far_direct_states=6), compiled=True)
     if cert is None:
         return {"machine": machine.text(), "verdict": "undecided", "certificate": None, "verified": False,
                 "reason": "no decider settled it within its limits"}

@@ -224,12 +224,13 @@ def _backward_certificate(machine: Machine, depth: int) -> Certificate | None:
     return {"method": "backward_reasoning", "depth": depth}
 
 
-def decide(machine: Machine, limits: DeciderLimits = DeciderLimits()) -> Certificate | None:
-    """The first certificate any decider finds: halting, then the non-halting deciders in order."""
+def decide(machine: Machine, limits: DeciderLimits = DeciderLimits(), compiled: bool = False) -> Certificate | None:
+    """The first certificate any decider finds: halting, then the non-halting deciders in order
+    (`compiled`: backward reasoning, CPS and FAR searches run as `jit` kernels, same answers)."""
     quick = min(limits.halt_steps, 10_000)  # a short run first: cyclers gain nothing from macro steps
     return (
         decide_halts(machine, quick)
-        or decide_nonhalting(machine, limits)
+        or decide_nonhalting(machine, limits, compiled=compiled)
         or (decide_halts(machine, limits.halt_steps) if limits.halt_steps > quick else None)
     )
 
