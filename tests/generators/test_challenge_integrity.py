@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bb_samples import BOUNCERS
+from bb_samples import BOUNCERS, FAR_DIRECT, REPEATED_WORD_LISTS
 
 from axiomforge.cli import main
 from axiomforge.generators.busy_beaver import api as bb_api
 from axiomforge.generators.busy_beaver import records as bb_records
 from axiomforge.generators.busy_beaver.certificates import CERTIFICATE_METHODS, verify
-from axiomforge.generators.busy_beaver.cli_support import decide_machine
+from axiomforge.generators.busy_beaver.deciders import decide_bouncer, decide_far_direct, decide_rwl
 from axiomforge.generators.busy_beaver.machine import parse_machine
 from axiomforge.generators.busy_beaver.sources import enumerated_machines
 from axiomforge.generators.busy_beaver.synthesis import Knobs, generate
@@ -207,23 +207,25 @@ MALFORMED: tuple[Any, ...] = ("²", "١", "", "x" * 3000, "(", "0(1", "()", -1, 
 
 @functools.cache
 def certificate_samples() -> tuple[tuple[str, dict[str, Any]], ...]:
-    """One genuine certificate per method the deciders produce here (machine text, certificate)."""
+    """One genuine certificate per method (machine text, certificate): the 2-/3-state enumeration,
+    then the sample machines of the deciders that need 4 states."""
     found: dict[str, tuple[str, dict[str, Any]]] = {}
     for n in (2, 3):
         for cm in enumerated_machines(n):
             found.setdefault(cm.certificate["method"], (cm.machine.text(), cm.certificate))
-    result = decide_machine(BOUNCERS[0], 10_000)
-    found.setdefault(result["certificate"]["method"], (BOUNCERS[0], result["certificate"]))
+    for text, decider in ((BOUNCERS[0], decide_bouncer), (REPEATED_WORD_LISTS[0], decide_rwl),
+                          (FAR_DIRECT[0], decide_far_direct)):
+        cert = decider(parse_machine(text))
+        assert cert is not None, text
+        found.setdefault(cert["method"], (text, cert))
     return tuple(sorted(found.values(), key=lambda s: s[1]["method"]))
 
 
 def test_samples_cover_the_methods() -> None:
-    methods = {cert["method"] for _, cert in certificate_samples()}
-    assert set(SAMPLED_METHODS) <= methods <= set(CERTIFICATE_METHODS)
+    assert {cert["method"] for _, cert in certificate_samples()} == set(CERTIFICATE_METHODS)
 
 
-SAMPLED_METHODS = ("halts", "cycler", "translated_cycler", "backward_reasoning", "ngram_cps",
-                   "finite_automata_reduction", "bouncer")
+SAMPLED_METHODS = CERTIFICATE_METHODS
 
 
 @pytest.mark.parametrize("method", SAMPLED_METHODS)
@@ -255,7 +257,8 @@ def test_every_method_rejects_all_malformed_fields_without_raising(method: str) 
 
 def test_bouncer_certificate_with_a_superscript_digit_is_rejected() -> None:
     machine = parse_machine(BOUNCERS[0])
-    cert = decide_machine(BOUNCERS[0], 10_000)["certificate"]
+    cert = decide_bouncer(machine)
+    assert cert is not None and cert["method"] == "bouncer"
     ok, why = verify(machine, {**cert, "left": "²"})
     assert ok is False and "digits" in why
 
