@@ -69,6 +69,11 @@ class Executor:
 
     kind = "abstract"
 
+    @property
+    def parallelism(self) -> int:
+        """How many units can run at once (how finely a caller should split its work)."""
+        return 1
+
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         """`fn` on every item; results in the items' order (the order never depends on timing)."""
         pending = list(items)
@@ -102,6 +107,10 @@ class LocalExecutor(Executor):
         self.workers = workers if workers > 0 else default_workers()
         self.threads = threads
         self._pool: ProcessPoolExecutor | ThreadPoolExecutor | None = None
+
+    @property
+    def parallelism(self) -> int:
+        return self.workers
 
     def _get_pool(self) -> ProcessPoolExecutor | ThreadPoolExecutor:
         if self._pool is None:
@@ -174,7 +183,11 @@ class RayExecutor(Executor):
         self._remote = ray.remote(max_retries=RAY_TASK_RETRIES, retry_exceptions=False)(_call)
 
     def cluster_cpus(self) -> int:
-        return int(self._ray.cluster_resources().get("CPU", 1))
+        return max(1, int(self._ray.cluster_resources().get("CPU", 1)))
+
+    @property
+    def parallelism(self) -> int:
+        return self.cluster_cpus()
 
     def as_completed(
         self, fn: Callable[[T], R], items: Sequence[T], max_in_flight: int | None = None,

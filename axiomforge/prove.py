@@ -48,8 +48,10 @@ def prove_theory(
     config: EngineConfig | None = None,
     html: bool = False,
     on_event: Event | None = None,
+    executor: Any = None,
 ) -> ProveOutcome:
-    return write_and_check(run_engine(theory, config, on_event), theory, out_dir, html)
+    """`executor` (`axiomforge.executors`): where proof attempts fan out; the output is the same."""
+    return write_and_check(run_engine(theory, config, on_event, executor), theory, out_dir, html)
 
 
 def prove_goals(theory: Theory, names: list[str], out_dir: Path, config: GoalConfig | None = None,

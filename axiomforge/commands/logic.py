@@ -11,6 +11,7 @@ from typing import Any
 
 from axiomforge.commands._options import int_in
 from axiomforge.errors import SourceLocation, UserError, check_output_file, file_contains
+from axiomforge.executors import add_executor_options, executor_spec_from_args, make_executor
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="prove the file's goal NAME (theory exploration over its symbols, induction, "
                              "case splits) instead of exploring the whole theory; may be repeated")
     parser.add_argument("--goals", action="store_true", help="prove every goal of the file")
+    add_executor_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -57,11 +59,16 @@ def run(args: argparse.Namespace) -> int:
         prover=ProverConfig(rewrite_budget=args.budget),
         workers=args.workers,
     )
+    spec = executor_spec_from_args(args, workers=args.workers)
     progress = _Progress(enabled=not args.json and sys.stderr.isatty())
+    # Ray runs the goal chunks as tasks; locally the engine keeps its own pool (--workers).
+    executor = make_executor(spec) if spec.kind == "ray" else None
     try:
-        outcome = prove_theory(theory, args.out, config, html=args.html, on_event=progress.event)
+        outcome = prove_theory(theory, args.out, config, html=args.html, on_event=progress.event, executor=executor)
     finally:
         progress.stop()
+        if executor is not None:
+            executor.close()
     check = {"ok": outcome.check_ok, "summary": outcome.check_summary, "failures": outcome.check_failures}
     if args.json:
         from axiomforge.logic.output import summary_json

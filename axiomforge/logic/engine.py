@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from axiomforge.logic.algebra import AlgebraConfig, AlgebraOutcome
 from axiomforge.logic.conjecture import (
@@ -125,7 +126,8 @@ def _prove_chunk(task: tuple[Theory, list[Law], ProverConfig, list[Formula]]) ->
     return out
 
 
-def run_engine(theory: Theory, config: EngineConfig | None = None, on_event: Event | None = None) -> RunResult:
+def run_engine(theory: Theory, config: EngineConfig | None = None, on_event: Event | None = None,
+               executor: Any = None) -> RunResult:
     config = config or EngineConfig()
     emit = on_event or (lambda kind, data: None)
     if not theory.induction:
@@ -164,7 +166,11 @@ def run_engine(theory: Theory, config: EngineConfig | None = None, on_event: Eve
     attempted_at: dict[str, int] = {}
     theorems: list[Theorem] = []
     open_goals = list(candidates)
-    pool = ProcessPoolExecutor(max_workers=config.workers) if config.workers > 1 else None
+    # `executor` (an `axiomforge.executors.Executor`, e.g. Ray) runs the goal chunks instead of a
+    # local process pool; either way chunks are merged back in goal order.
+    own_pool = executor is None
+    pool = executor if executor is not None else (
+        ProcessPoolExecutor(max_workers=config.workers) if config.workers > 1 else None)
     name_counts: dict[str, int] = {}
     dropped: set[str] = set()
     try:
@@ -218,7 +224,7 @@ def run_engine(theory: Theory, config: EngineConfig | None = None, on_event: Eve
             if not progress:
                 break
     finally:
-        if pool is not None:
+        if pool is not None and own_pool:
             pool.shutdown()
     still_open = []
     for cand in open_goals:  # a last sweep: goals the final laws make redundant are not failures
@@ -245,12 +251,12 @@ def _reducible_sides(statement: Formula, knowledge: Knowledge) -> int:
 
 
 def _attempt(
-    todo: list[Candidate], theory: Theory, laws: list[Law], config: EngineConfig, pool: ProcessPoolExecutor | None
+    todo: list[Candidate], theory: Theory, laws: list[Law], config: EngineConfig, pool: Any
 ) -> list[tuple[ProofResult | None, float]]:
     statements = [c.statement for c in todo]
     if pool is None or len(todo) < 4:
         return _prove_chunk((theory, list(laws), config.prover, statements))
-    n = config.workers
+    n = max(1, getattr(pool, "parallelism", config.workers))
     chunks = [statements[i::n] for i in range(n)]
     parts = list(pool.map(_prove_chunk, [(theory, list(laws), config.prover, c) for c in chunks]))
     out: list[tuple[ProofResult | None, float]] = [(None, 0.0)] * len(statements)
