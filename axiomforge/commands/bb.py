@@ -7,6 +7,7 @@ import json
 import re
 
 from axiomforge.commands._options import int_in
+from axiomforge.executors import add_executor_options, executor_spec_from_args, make_executor
 
 MACHINE_TEXT = re.compile(r"---[0-9A-Za-z_-]*")
 """A machine whose first transition is undefined (`---0LB_1LA1RZ`); no option starts with three
@@ -65,6 +66,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="5 states: branchings above the shard roots (1 to 3, default 2)")
     enum.add_argument("--holdouts", default=None, metavar="FILE",
                       help="write the undecided machines (bbchallenge format, steps simulated, deciders tried)")
+    enum.add_argument("--workers", type=int_in(1, 1024), default=1,
+                      help="local processes running shards in parallel (default 1)")
+    add_executor_options(enum)
     enum.add_argument("--json", action="store_true")
     enum.set_defaults(run=_enumerate)
     parser.set_defaults(run=lambda args: (parser.print_help(), 2)[1])
@@ -103,11 +107,22 @@ def _enumerate(args: argparse.Namespace) -> int:
         enumerate_shards,
     )
 
+    spec = executor_spec_from_args(args, workers=args.workers)
     if args.sample is not None:
         return _print_space(enumerate_sample(args.states, args.sample, args.seed, args.holdouts), args.json)
-    if args.states == 5:
-        return _print_space(enumerate_shards(args.log, args.max_shards, args.shard_depth, args.holdouts), args.json)
-    rows = enumerate_rows(args.states, args.engine, args.holdouts)
+    # Shards fan out on Ray or over several local processes; one local process walks the tree
+    # itself (same results: the merge is by shard index, tested).
+    fan_out = spec.kind == "ray" or spec.workers > 1
+    if fan_out and args.engine == "python":
+        from axiomforge.errors import UserError
+
+        raise UserError("--engine python is the one-process reference: drop --workers/--executor ray")
+    with make_executor(spec) as executor:
+        if args.states == 5:
+            result = enumerate_shards(args.log, args.max_shards, args.shard_depth, args.holdouts,
+                                      executor if fan_out else None)
+            return _print_space(result, args.json)
+        rows = enumerate_rows(args.states, args.engine, args.holdouts, executor if fan_out else None)
     if args.json:
         print(json.dumps(rows, sort_keys=True, indent=2))
         return 0
