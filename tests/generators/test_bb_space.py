@@ -72,6 +72,7 @@ def test_a_sample_is_reproducible_and_its_estimate_brackets_the_truth() -> None:
     a, b = sample_space(4, 3000, seed=5), sample_space(4, 3000, seed=5)
     assert a.counts == b.counts and a.draws == b.draws
     assert sample_space(4, 3000, seed=6).draws != a.draws
+    assert sample_space(4, 10, seed=2**64 - 1).size == 10  # the whole seed range (the CLI takes it)
     assert a.decided == 3000 and a.holdouts == [] and a.interval[0] > 0.998
     truth = 183_983 / 620_261  # halting leaves of the 4-state tree (test_bb_enumerate enumerates them)
     lo, hi = wilson(a.counts["halts"], a.size, z=4.0)
@@ -147,7 +148,7 @@ CROSSCHECK_EXAMPLES = int(os.environ.get("AXIOMFORGE_BB_CROSSCHECK_EXAMPLES", "4
 
 
 @settings(max_examples=CROSSCHECK_EXAMPLES, deadline=None)
-@given(st.integers(0, 2**63), st.sampled_from([4, 5]))
+@given(st.integers(0, 2**64 - 1), st.sampled_from([4, 5]))
 def test_no_wrong_verdict_on_sampled_leaves(seed: int, n_states: int) -> None:
     """Uniform 4-/5-state leaves through the whole compiled pipeline, each verdict checked with
     the plain reference simulator: a halting certificate has the exact step and ones count, a

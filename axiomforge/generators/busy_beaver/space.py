@@ -183,6 +183,8 @@ class SampleReport:
 def sample_space(n_states: int, size: int, seed: int, limits: DeciderLimits | None = None,
                  halt_steps: int = HALT_STEPS, max_draws: int | None = None) -> SampleReport:
     """Decide `size` uniform TNF leaves drawn with `seed` (see the module docstring)."""
+    import numpy as np
+
     from axiomforge.generators.busy_beaver import jit
 
     if not 2 <= n_states <= 5:
@@ -190,8 +192,10 @@ def sample_space(n_states: int, size: int, seed: int, limits: DeciderLimits | No
     sim_steps, default = default_limits(n_states)
     limits = limits or default
     start = time.process_time()
+    if not 0 <= seed < 2**64:
+        raise ValueError("the seed must be between 0 and 2^64 - 1")
     flats, kind, steps, ones, accepted, draws, w_sum, w_sq = jit.sample_leaves(
-        n_states, sim_steps, seed, size, max_draws or 10_000 * size + 10_000, sampling_bound(n_states))
+        n_states, sim_steps, np.uint64(seed), size, max_draws or 10_000 * size + 10_000, sampling_bound(n_states))
     sampled = time.process_time()
     batch = decide_leaves(flats[:accepted], kind[:accepted], steps[:accepted], ones[:accepted], n_states,
                           limits, halt_steps)
