@@ -125,8 +125,9 @@ def find_models(
     models: list[Structure] = []
     searched: list[int] = []
     unknown: list[int] = []
+    ctx = _context()  # one z3 context per search: z3's memory is allocated once, not per size
     for n in range(min_size, config.max_size + 1):
-        found, complete = _search_size(theory, n, config, extra, config.models_per_size)
+        found, complete = _search_size(theory, n, config, extra, config.models_per_size, ctx)
         models.extend(found)
         (searched if complete else unknown).append(n)
     return ModelSearchResult(tuple(models), tuple(searched), tuple(unknown))
@@ -141,8 +142,9 @@ def find_countermodel(
         if not model.satisfies(statement):
             return model
     config = config or ModelSearchConfig()
+    ctx = _context()
     for n in range(1, config.max_size + 1):
-        found, _ = _search_size(theory, n, config, [Not(statement)], 1)
+        found, _ = _search_size(theory, n, config, [Not(statement)], 1, ctx)
         if found:
             return found[0]
     return None
@@ -152,14 +154,20 @@ def cell_count(theory: Theory, n: int) -> int:
     return sum(n ** len(f.arg_sorts) for f in theory.functions) + sum(n ** len(r.arg_sorts) for r in theory.relations)
 
 
+def _context():  # type: ignore[no-untyped-def]
+    import z3
+
+    return z3.Context()
+
+
 def _search_size(
-    theory: Theory, n: int, config: ModelSearchConfig, extra: Sequence[Formula], limit: int
+    theory: Theory, n: int, config: ModelSearchConfig, extra: Sequence[Formula], limit: int, ctx=None
 ) -> tuple[list[Structure], bool]:
     if cell_count(theory, n) > config.max_cells:
         return [], False
     import z3
 
-    ctx = z3.Context()
+    ctx = ctx if ctx is not None else z3.Context()
     solver = z3.SolverFor("QF_UFLIA", ctx=ctx)
     solver.set("rlimit", config.rlimit)
     solver.set("random_seed", 0)
