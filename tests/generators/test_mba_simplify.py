@@ -55,6 +55,8 @@ def test_non_linear_expressions_are_simplified_part_by_part() -> None:
         # an arithmetic operand (y - 1) and its complement ~(y - 1) == -y share one opaque variable
         ("(x&~(y-1))*(x|~(y-1))+(x&~(~(y-1)))*(~x&~(y-1))", "-(x*y)", "layered-normal-form"),
         ("((x*y) ^ 5) + 2*((x*y) & 5)", "x*y + 5", "layered-normal-form"),
+        # an arithmetic operand kept whole when that is smaller than expanding it
+        ("((a+b)&y)*((a+b)|y)+((a+b)&~y)*(~(a+b)&y)", "y*(a + b)", "layered-normal-form"),
         # a constant absorbed by complementing a term: x + 1 == -~x
         ("3*x + (x & y) + 1", "3*x - ~(x & y)", "signature"),
     ],

@@ -219,7 +219,8 @@ def _opaque(layers: Layers, p: Polynomial) -> Polynomial:
     p = substitute_back(layers, p)
     complement = _complement(layers, p)
     key, complement_key = _key(p), _key(complement)
-    negated = complement_key < key
+    # The representative of {p, ~p}: fewer terms (it reads better when written back), then the key.
+    negated = (len(complement), complement_key) < (len(p), key)
     if negated:
         p, key = complement, complement_key
     index = layers.keys.get(key)
@@ -368,8 +369,14 @@ def new_layers(variables: Sequence[str], width: Width, limits: Limits = DEFAULT_
 
 def normalise_in(layers: Layers, e: Expr) -> Polynomial:
     """The normal form of `e` in `layers` (shared opaque variables); lone opaque atoms substituted back."""
+    return substitute_back(layers, abstracted_in(layers, e))
+
+
+def abstracted_in(layers: Layers, e: Expr) -> Polynomial:
+    """The polynomial of `e` in `layers` before substituting back: opaque subterms stay variables
+    (`(a + b)*y` stays one product, where the normal form expands it to `a*y + b*y`)."""
     index = {name: i for i, name in enumerate(layers.names)}
-    return substitute_back(layers, _normalise(layers, e, index, _subterm_classes(e), {}))
+    return _normalise(layers, e, index, _subterm_classes(e), {})
 
 
 def normal_form(e: Expr, width: Width, variables: Sequence[str] | None = None,

@@ -30,10 +30,12 @@ from .layered import (
     LimitReached,
     Limits,
     Polynomial,
+    abstracted_in,
     mask_bits,
     new_layers,
     normalise_in,
     per_bit_values,
+    substitute_back,
     support_mask,
 )
 from .normal_form import (
@@ -489,17 +491,18 @@ def simplify_certified(e: Expr, width: Width, limits: Limits = DEFAULT_LIMITS) -
     unchanged. Never returns an expression that is not certified equal to `e`."""
     layers = new_layers(variables_of(e), width, limits)
     try:
-        target = normalise_in(layers, e)
+        abstracted = abstracted_in(layers, e)
+        target = substitute_back(layers, abstracted)
     except LimitReached as limit:
         return Simplification(e, "unchanged", str(limit))
     best, method, input_size = e, "unchanged", size(e)
     best_cost = (input_size, 0, "")  # any candidate with fewer nodes wins; ties are printed below
 
-    def consider(make: Callable[[], Expr]) -> bool:
+    def consider(make: Callable[[], Expr], strictly_smaller: bool = False) -> bool:
         nonlocal best, best_cost, method
         try:
             candidate = make()
-            if size(candidate) > best_cost[0]:
+            if size(candidate) > best_cost[0] - strictly_smaller:
                 return False
             cost = _cost(candidate)  # infinite for trees deeper than the parser accepts
             if cost[0] == input_size and best is e:
@@ -512,6 +515,9 @@ def simplify_certified(e: Expr, width: Width, limits: Limits = DEFAULT_LIMITS) -
         return False
 
     rendered = consider(lambda: _Renderer(layers, width, input_size).render(target))
+    if abstracted != target:  # opaque subterms kept whole: `(a + b)*y` rather than `a*y + b*y`
+        render_abstracted = lambda: _Renderer(layers, width, input_size).render(abstracted)  # noqa: E731
+        rendered = consider(render_abstracted, strictly_smaller=True) or rendered
     expanded_products = sum(1 for m in target if len(m) > 1)
     if input_size <= _PARTS_MAX_SIZE and (expanded_products > 2 or not rendered):  # a factored form may win
         consider(lambda: simplify_parts(e, width))
