@@ -485,8 +485,9 @@ def _certified_method(e: Expr) -> str:
 
 def simplify_certified(e: Expr, width: Width, limits: Limits = DEFAULT_LIMITS) -> Simplification:
     """The smallest form of `e` certified equivalent to it: the rendering of its layered normal form,
-    or (for small inputs whose expansion has many products, or when the rendering is not certified)
-    the part-by-part simplifier's form. A candidate counts only when it normalises to the same
+    of the same polynomial before opaque subterms were substituted back (when strictly smaller), or
+    (for small inputs whose expansion has many products, or when no rendering is certified) the
+    part-by-part simplifier's form. A candidate counts only when it normalises to the same
     polynomial as `e` in the same layers (shared opaque variables); otherwise `e` is returned
     unchanged. Never returns an expression that is not certified equal to `e`."""
     layers = new_layers(variables_of(e), width, limits)
