@@ -302,3 +302,33 @@ def test_prove_warns_on_peano_with_s0_equal_0(tmp_path, capsys):
     assert any("false is derived" in w for w in data["warnings"])
     main(["prove", str(bad), "--out", str(tmp_path / "pb2"), "--max-size", "4"])
     assert "warning:" in capsys.readouterr().out
+
+
+def _groups_lean(runs) -> str:
+    from axiomforge.proofs.lean_export import export_lean
+
+    doc = json.loads(dumps(proofs_document(runs["groups"])))
+    return export_lean(doc, check_document(doc, theory_to_json(runs["groups"].theory)))
+
+
+def test_completion_proofs_export_to_lean(runs):
+    import re
+
+    text = _groups_lean(runs)
+    assert len(re.findall(r"^theorem ", text, re.MULTILINE)) == len(runs["groups"].theorems)
+    assert not re.search(r"\b(sorry|admit)\b", text.split("-/", 1)[1])
+    assert text.count("(") == text.count(")")
+
+
+@pytest.mark.lean
+def test_lean_accepts_the_groups_export(runs, tmp_path):
+    import subprocess
+
+    from axiomforge.lean.toolchain import find_lean_toolchain
+
+    toolchain = find_lean_toolchain()
+    assert toolchain is not None
+    path = tmp_path / "Groups.lean"
+    path.write_text(_groups_lean(runs), encoding="utf-8")
+    proc = subprocess.run([str(toolchain.lean), str(path)], capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
