@@ -53,6 +53,7 @@ from axiomforge.logic.terms import (
     formula_symbols,
     positions,
     strip_foralls,
+    substitute_formula,
 )
 
 
@@ -147,6 +148,29 @@ class _SplitContext(Context):
             extra.extend(more)
         super().add_rules(rules, horn + extra)
 
+    def discharge_hypotheses(self) -> None:
+        """A conditional induction hypothesis about the step's own values (`¬(match1(xs) = True)
+        → butlast(xs) ++ [last(xs)] = xs`) whose premise the case makes provable (xs = cons(…))
+        becomes a fact: its conclusion then rewrites a part of the goal, which neither forward
+        matching (the premise is no fact) nor backward use (it is no whole side) would find."""
+        b = self.builder
+        for rule in list(self.horn):
+            if self.false_step is not None:
+                return
+            if rule.citation.kind != "step" or rule.variables or rule.negative or rule.conjunctive:
+                continue
+            if len(rule.premises) != 1:
+                continue
+            trial = self.copy()
+            assert isinstance(trial, _SplitContext)
+            trial.splits_left = 0
+            try:
+                psid = Context.prove(trial, rule.premises[0])
+            except BudgetExceeded:
+                return
+            if psid is not None:
+                self.assume_and_saturate(b.mp(b.cite(rule.citation), psid))
+
     def renormalize_hypotheses(self) -> None:
         """After a case `v = c(ys)`, an induction hypothesis about v (a rewrite rule whose left
         side mentions v) no longer matches the normalised terms: add its normal form as a rule."""
@@ -167,6 +191,69 @@ class _SplitContext(Context):
         if extra:
             self.add_rules(extra, [])
 
+    def _backward(self, goal: Eq) -> int | None:
+        """A conditional law used backwards: `∀a b. P(a, b) → l(a, b) = r(a, b)` proves the goal
+        `l(s, t) = r(s, t)` (sides normalised) when the premise P(s, t) can be proved; this is how
+        `x ≤ y → x ≤ S(y)` meets the goal `len(…) ≤ S(len(zs))` whose premise is the hypothesis."""
+        from axiomforge.logic.terms import match as match_term
+
+        try:
+            lhs, _ = self.normalize(goal.lhs)
+            rhs, _ = self.normalize(goal.rhs)
+        except BudgetExceeded:
+            return None
+        b = self.builder
+        for rule in self.horn:
+            if rule.negative or rule.conjunctive or len(rule.premises) != 1 or not isinstance(rule.conclusion, Eq):
+                continue
+            pattern_vars = frozenset(rule.variables)
+            for l_pat, r_pat, flip in ((rule.conclusion.lhs, rule.conclusion.rhs, False),
+                                       (rule.conclusion.rhs, rule.conclusion.lhs, True)):
+                if not rule.variables:  # a hypothesis about eigenvariables: compared by rewriting below
+                    sigma: dict[Var, Term] | None = {}
+                    try:
+                        if self.normalize(l_pat)[0] != lhs or self.normalize(r_pat)[0] != rhs:
+                            continue
+                    except BudgetExceeded:
+                        return None
+                else:
+                    sigma = match_term(l_pat, lhs, pattern_vars)
+                    if sigma is None:
+                        continue
+                    sigma = match_term(r_pat, rhs, pattern_vars, sigma)
+                if sigma is None or any(v not in sigma for v in rule.variables):
+                    continue
+                if any(self.prover.sorts_of(sigma[v]) != v.sort for v in rule.variables):
+                    continue  # a bare pattern variable side (`a = b`) matches a term of any sort
+                inner = self.copy()
+                assert isinstance(inner, _SplitContext)
+                inner.splits_left = self.splits_left - 1
+                premise = substitute_formula(rule.premises[0], sigma)
+                psid = inner.prove(premise)
+                if psid is None:
+                    continue
+                cited = b.cite(rule.citation)
+                inst = b.inst(cited, [(v, sigma[v]) for v in rule.variables]) if rule.variables else cited
+                got = b.mp(inst, psid)  # l(s, t) = r(s, t) (or flipped) for the normal forms
+                eq = b.symm(got) if flip else got
+                left = self.prove_eq(goal.lhs, lhs)
+                right = self.prove_eq(rhs, goal.rhs)
+                if left is None or right is None:
+                    continue
+                return b.trans(b.trans(left, eq), right)
+        return None
+
+    def _fresh_var(self, sort: str, base: str) -> Var:
+        """A variable whose name occurs nowhere in the laws or the goal (TIP problems name their
+        own variables y2, x3, …; one name with two sorts would not check)."""
+        prover = self.prover
+        assert isinstance(prover, GoalProver)
+        while True:
+            prover.fresh_counter += 1
+            name = f"{base}_{prover.fresh_counter}"
+            if name not in prover.taken_names:
+                return Var(name, sort)
+
     def reversed_hypotheses(self) -> _SplitContext | None:
         """A copy whose equational induction hypotheses rewrite the other way: `s(size(l)) =
         leaves(l)` oriented `s(size(l)) -> leaves(l)` never meets `leaves(l) + leaves(r)`; read
@@ -177,8 +264,8 @@ class _SplitContext(Context):
             cit = rule.citation
             if cit.kind == "step" and cit.name == "IH" and type(rule) is Rule and not rule.ordered:
                 var_set = frozenset(rule.variables)
-                if not (isinstance(rule.rhs, Var) and rule.rhs in var_set) and free_term_vars(rule.lhs) & var_set \
-                        <= free_term_vars(rule.rhs):
+                if (isinstance(rule.rhs, App) and free_term_vars(rule.lhs) & var_set <= free_term_vars(rule.rhs)
+                        and rule.rhs.fn not in _symbols(rule.lhs)):  # `S(a) -> …S(…)…` would loop
                     swapped.append(Rule(rule.name, rule.rhs, rule.lhs, rule.variables, cit, not rule.flipped))
                     changed = True
                     continue
@@ -198,6 +285,8 @@ class _SplitContext(Context):
             other = self.reversed_hypotheses()
             if other is not None:
                 sid = Context.prove(other, goal)
+        if sid is None and isinstance(goal, Eq) and self.splits_left > 0:
+            sid = self._backward(goal)
         if sid is not None or self.splits_left <= 0 or not isinstance(goal, Eq | Not | Binary):
             return sid
         if self.exists_pending or self.or_pending or self.false_step is not None:
@@ -256,6 +345,7 @@ class _SplitContext(Context):
             for fact in self.facts + self.neg_facts:  # the facts again, simplified by the case
                 if branch.false_step is None:
                     branch.assume_and_saturate(fact.step)
+            branch.discharge_hypotheses()
             sid = branch.prove(goal)
             if sid is None:
                 return None
@@ -271,6 +361,29 @@ def free_term_vars(term: Term) -> set[Var]:
     from axiomforge.logic.ir import term_vars
 
     return term_vars(term)
+
+
+def _all_var_names(formula: Formula) -> set[str]:
+    """Names of the variables of a formula, bound or free."""
+    from axiomforge.logic.terms import formula_vars_in_order
+
+    out = {v.name for v in formula_vars_in_order(formula)}
+    while isinstance(formula, Quant | Not | Binary):
+        if isinstance(formula, Quant):
+            out.add(formula.var.name)
+            formula = formula.body
+        elif isinstance(formula, Not):
+            formula = formula.body
+        else:
+            out |= _all_var_names(formula.left)
+            formula = formula.right
+    return out
+
+
+def _symbols(term: Term) -> set[str]:
+    if isinstance(term, Var):
+        return set()
+    return {term.fn}.union(*(_symbols(a) for a in term.args))
 
 
 def _strip(formula: Formula) -> Formula:
@@ -296,6 +409,9 @@ class GoalProver(Prover):
     def __init__(self, knowledge: Knowledge, config: ProverConfig | None = None, max_splits: int = 3) -> None:
         super().__init__(knowledge, config)
         self.max_splits = max_splits
+        self.taken_names: set[str] = set()
+        for law in knowledge.laws:
+            self.taken_names |= _all_var_names(law.formula)
         self.patterns = _defining_patterns(self.theory)
         self.ite_functions = _ite_functions(self.theory)
 
@@ -321,6 +437,7 @@ class GoalProver(Prover):
     def prove(self, statement: Formula) -> ProofResult | None:
         """Direct (with case splits), then induction on each variable: first those a defining
         equation recurses on in the goal (`xs` in `elem(x, xs ++ ys)`), then the others."""
+        self.taken_names |= _all_var_names(statement)
         variables, body = strip_foralls(statement)
         inductive = {ind.sort for ind in self.theory.induction}
         terms: list[Term] = []
@@ -441,6 +558,52 @@ def exploration_theory(theory: Theory, statement: Formula) -> Theory:
                    relations=(), axioms=axioms, induction=induction, expects=(), goals=())
 
 
+def conditional_candidates(theory: Theory, model: FiniteModel) -> list[Formula]:
+    """Conditional lemmas about Boolean-valued functions of two arguments of one sort, the
+    shapes IsaPlanner-style definitions need (`x < y → (x == y) = False`, `x ≤ y → x ≤ S(y)`,
+    `(x ≤ y) = False → y ≤ x`): a premise `p(a, b) = v` and a conclusion `a = b`, `q(a, b) = w`,
+    `q(b, a) = w`, or `p(a, g(b)) = v` / `p(g(a), b) = v` for a one-argument function g of the
+    sort. Each must hold on every tested assignment and its premise on at least one."""
+    bool_ctors = [f.name for f in theory.functions if f.result_sort == "Bool" and not f.arg_sorts]
+    preds = [f for f in theory.functions if f.result_sort == "Bool" and len(f.arg_sorts) == 2
+             and f.arg_sorts[0] == f.arg_sorts[1] and f.arg_sorts[0] != "Bool"]
+    if len(bool_ctors) != 2 or not preds:
+        return []
+    out: list[Formula] = []
+    for p in preds:
+        sort = p.arg_sorts[0]
+        a, b = Var("a", sort), Var("b", sort)
+        unary = [g.name for g in theory.functions if g.arg_sorts == (sort,) and g.result_sort == sort]
+        for v in bool_ctors:
+            premise = Eq(App(p.name, (a, b)), App(v))
+            conclusions: list[Formula] = [Eq(a, b)]
+            for q in preds:
+                if q.arg_sorts == p.arg_sorts:
+                    for w in bool_ctors:
+                        conclusions += [Eq(App(q.name, (a, b)), App(w)), Eq(App(q.name, (b, a)), App(w))]
+            for g in unary:
+                conclusions += [Eq(App(p.name, (a, App(g, (b,)))), App(v)), Eq(App(p.name, (App(g, (a,)), b)), App(v))]
+            for concl in conclusions:
+                if concl == premise:
+                    continue
+                statement = close_formula(Binary("implies", premise, concl), [a, b])
+                if _holds_somewhere(model, premise, [a, b]) and model.counterexample(statement) is None:
+                    out.append(statement)
+    return out
+
+
+def _holds_somewhere(model: FiniteModel, premise: Formula, variables: list[Var]) -> bool:
+    from axiomforge.logic.models import EvaluationLimit
+
+    for env in model.assignments(variables):
+        try:
+            if model.holds(premise, env):
+                return True
+        except EvaluationLimit:
+            continue
+    return False
+
+
 def generalizations(statement: Formula, theory: Theory) -> list[Formula]:
     """The goal with one repeated non-variable subterm (two occurrences or more) replaced by a
     fresh variable everywhere, biggest subterm first."""
@@ -537,6 +700,8 @@ def prove_goal(theory: Theory, name: str, config: GoalConfig | None = None,
     for gen in generalizations(statement, theory):
         if model.counterexample(gen) is None:
             extra.append(Candidate(gen, "generalisation", formula_size(gen), f"gen:{gen!r}"))
+    for cond in conditional_candidates(explore, model):
+        extra.append(Candidate(cond, "conditional", formula_size(cond), f"cond:{cond!r}"))
     pending = extra + candidates[: config.max_candidates]
     knowledge = Knowledge(theory, list(laws))
     for _ in range(config.max_passes):
