@@ -53,7 +53,7 @@ from .rewrite import obfuscate
 from .simplify import conjunction, simplify_linear
 
 CLASSES = ("linear", "polynomial", "nonpolynomial")
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: records carry `evidence`; difficulty follows from it
 
 
 class KnobError(UserError):
