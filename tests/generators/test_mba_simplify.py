@@ -57,6 +57,8 @@ def test_non_linear_expressions_are_simplified_part_by_part() -> None:
         ("((x*y) ^ 5) + 2*((x*y) & 5)", "x*y + 5", "layered-normal-form"),
         # an arithmetic operand kept whole when that is smaller than expanding it
         ("((a+b)&y)*((a+b)|y)+((a+b)&~y)*(~(a+b)&y)", "y*(a + b)", "layered-normal-form"),
+        # a product of bitwise functions of disjoint variables, found again after expansion (rank 1)
+        ("(a|b)*(x^y) + 3*(a|b)*(x&y)", "(x + y + (x & y))*(a | b)", "polynomial-normal-form"),
         # a constant absorbed by complementing a term: x + 1 == -~x
         ("3*x + (x & y) + 1", "3*x - ~(x & y)", "signature"),
     ],

@@ -259,32 +259,29 @@ def _bitwise(layers: Layers, op: str, a: Polynomial, b: Polynomial) -> Polynomia
 
 
 def _subterm_classes(e: Expr) -> dict[int, int]:
-    """id(node) -> a number shared by all structurally equal subterms (hash-consing, one iterative
-    pass), so a subterm written ten times (the inner expression of a non-polynomial MBA) is
-    normalised once."""
+    """id(node) -> a number shared by all structurally equal subterms (hash-consing in one pass),
+    so a subterm written ten times (the inner expression of a non-polynomial MBA) is normalised
+    once. Recursive like `_normalise`: parsed trees are at most `parse.MAX_NESTING` deep."""
     classes: dict[int, int] = {}
     table: dict[tuple[object, ...], int] = {}
-    stack: list[tuple[Expr, bool]] = [(e, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if id(node) in classes:
-            continue
-        children: tuple[Expr, ...] = ()
-        if isinstance(node, Unary):
-            children = (node.arg,)
-        elif isinstance(node, Binary):
-            children = (node.left, node.right)
-        if children and not expanded:
-            stack.append((node, True))
-            stack.extend((child, False) for child in children)
-            continue
+
+    def visit(node: Expr) -> int:
+        known = classes.get(id(node))
+        if known is not None:
+            return known
         if isinstance(node, Var):
             key: tuple[object, ...] = ("v", node.name)
         elif isinstance(node, Const):
             key = ("c", node.value)
+        elif isinstance(node, Unary):
+            key = (node.op, visit(node.arg))
         else:
-            key = (node.op, *(classes[id(child)] for child in children))  # type: ignore[union-attr]
-        classes[id(node)] = table.setdefault(key, len(table))
+            key = (node.op, visit(node.left), visit(node.right))
+        number = table.setdefault(key, len(table))
+        classes[id(node)] = number
+        return number
+
+    visit(e)
     return classes
 
 

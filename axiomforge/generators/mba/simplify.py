@@ -17,6 +17,7 @@ kept as a candidate because it preserves factored forms.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -313,6 +314,14 @@ def _cheapest(candidates: Sequence[Expr]) -> Expr:
     return min((c for c, n in zip(candidates, sizes, strict=True) if n == least), key=_cost)
 
 
+def _near_cheapest(candidates: Sequence[Expr]) -> list[Expr]:
+    """The candidates within one node of the smallest: inside a larger sum only the sign of the
+    leading term can change a candidate's size (`-x + ...` costs a node that `... - x` does not)."""
+    sizes = [size(c) for c in candidates]
+    least = min(sizes)
+    return [c for c, n in zip(candidates, sizes, strict=True) if n <= least + 1]
+
+
 def _cost(e: Expr) -> tuple[int, int, str]:
     """Node count, then text length, then text; a tree deeper than the parser accepts costs most."""
     if tree_depth(e) > MAX_NESTING:
@@ -473,9 +482,58 @@ class _Renderer:
         products.sort(key=lambda t: (-size(t[1]), to_c(t[1]), t[0]))
         if not products:
             return _cheapest(self.linear(linear))
-        if not linear:
-            return sum_of(products)
-        return _cheapest([sum_of(products + _signed_terms(w)) for w in self.linear(linear)])
+        linear_writings = [_signed_terms(lin) for lin in _near_cheapest(self.linear(linear))] if linear else [[]]
+        expanded = _cheapest([sum_of(products + lin) for lin in linear_writings])
+        factored = self.factored({m: c for m, c in p.items() if len(m) > 1})
+        if factored is None:
+            return expanded
+        regrouped = _cheapest([sum_of([factored] + lin) for lin in linear_writings])
+        return regrouped if size(regrouped) < size(expanded) else expanded  # ties: the expanded form
+
+    def factored(self, q: Polynomial) -> tuple[int, Expr] | None:
+        """The degree-2 part as one product `g * F1 * F2` of two linear combinations of atoms over
+        disjoint base variables (a rank-1 bilinear form, `(a | b)*y` expanded to `a*y + b*y -
+        (a&b)*y`), each factor written by the signature method; None when it is not of that shape."""
+        if not q or any(len(m) != 2 for m in q):
+            return None
+        first = next(iter(sorted(q)))
+        side1, side2 = first[0], first[1]
+        if side1 & side2:
+            return None
+        pairs: list[tuple[int, int, int]] = []
+        for (a, b), c in sorted(q.items()):
+            if a & side2 or b & side1:
+                a, b = b, a
+            if a & side2 or b & side1:
+                return None
+            side1, side2 = side1 | a, side2 | b
+            if side1 & side2:
+                return None
+            pairs.append((a, b, signed(c, self.width)))
+        rows = sorted({a for a, _, _ in pairs})
+        cols = sorted({b for _, b, _ in pairs})
+        matrix = {(a, b): c for a, b, c in pairs}
+        g = 0
+        for c in matrix.values():
+            g = math.gcd(g, c)
+        pivot_row = rows[0]
+        row = [matrix.get((pivot_row, b), 0) // g for b in cols]
+        row_gcd = 0
+        for c in row:
+            row_gcd = math.gcd(row_gcd, c)
+        v = [c // row_gcd for c in row]
+        pivot = next(j for j, c in enumerate(v) if c)
+        u = []
+        for a in rows:
+            entry = matrix.get((a, cols[pivot]), 0) // g
+            if entry % v[pivot]:
+                return None
+            u.append(entry // v[pivot])
+        if any(matrix.get((a, b), 0) != g * u[i] * v[j] for i, a in enumerate(rows) for j, b in enumerate(cols)):
+            return None
+        left = _cheapest(self.linear({(a,): u[i] for i, a in enumerate(rows) if u[i]}))
+        right = _cheapest(self.linear({(b,): v[j] for j, b in enumerate(cols) if v[j]}))
+        return signed(g, self.width), Binary("*", left, right)
 
 
 def _certified_method(e: Expr) -> str:
