@@ -5,7 +5,7 @@ the axioms, goal-agnostic conjectures, Knuth-Bendix completion, every proof re-c
 independent checker. Prints one row per theory and records them in benchmarks/RESULTS.md
 (section `gl_algebra`).
 
-    python benchmarks/gl_algebra/run.py [--no-record]
+    python benchmarks/gl_algebra/run.py [--no-record] [--executor ray [--ray-address HOST:PORT]]
 """
 
 from __future__ import annotations
@@ -84,6 +84,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-record", action="store_true")
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--executor", choices=("local", "ray"), default="local",
+                        help="local: one subprocess per theory, in turn (default); ray: one Ray task per theory "
+                             "(peak memory is then the Ray worker's)")
+    parser.add_argument("--ray-address", help="join an existing Ray cluster (HOST:PORT)")
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one(args.one)))
@@ -92,7 +96,12 @@ def main() -> int:
     from rich.table import Table
 
     rows = []
-    for name in THEORIES:
+    if args.executor == "ray":  # one Ray task per theory (docs/scale-out.md); rows in THEORIES order
+        from axiomforge.executors import ExecutorSpec, make_executor
+
+        with make_executor(ExecutorSpec("ray", ray_address=args.ray_address)) as executor:
+            rows = executor.map(one, THEORIES)
+    for name in THEORIES if not rows else ():
         out = subprocess.run([sys.executable, __file__, "--one", name], capture_output=True, text=True, check=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     table = Table(title="theories without induction")
