@@ -329,26 +329,64 @@ class _Crafter:
             return units
         k = len(ins)
         exact_inputs = all(self.exact(i.name) for i in ins)
-        for combo in itertools.product(*spaces):
-            out = out_of(tuple(v for v, _ in combo))
-            if not out.any():
-                continue
+        # a lookup only the read-out reads (no layer reads it) need not be cleaned to exact 0/1:
+        # one unit per group is within k * eps of one-hot, far inside the 0.5 read-out threshold
+        clean = not exact_inputs and not self.read_out_only(node)
+        for rows, cols, out in self.lookup_groups(node, spaces, out_of):
             a = np.zeros(self.d)
-            if exact_inputs:
-                # exact one-hot inputs: ReLU(sum - (k-1)) is exactly 1 on a match and 0 otherwise
-                for _, dim in combo:
-                    a[dim] = 1.0
-                a[ONE] = -(k - 1.0)
+            a[rows] = 1.0
+            a[cols] = 1.0
+            a[ONE] = -(k - 1.0)
+            if not clean:
+                # one-hot inputs (exact, or within k * eps when only read out): ReLU(sum - (k-1)) is
+                # 1 on a combination of the group and (about) 0 otherwise
                 units.append((a, out))
                 continue
-            for _, dim in combo:
-                a[dim] = 2.0
+            a = 2.0 * a
             a[ONE] = -2.0 * (k - 1 + 0.25)
             b = a.copy()
             b[ONE] -= 1.0
             units.append((a, out))
             units.append((b, -out))
         return units
+
+    def read_out_only(self, node: Node) -> bool:
+        """Is `node` the program's categorical output and read by no layer?"""
+        if node.name != self.graph.output or node.encoding is not ir.Encoding.CATEGORICAL:
+            return False
+        return not self.graph.readers().get(node.name)
+
+    def lookup_groups(self, node: Node, spaces: list[list[tuple[Any, int]]],
+                      out_of: Any) -> list[tuple[list[int], list[int], np.ndarray]]:
+        """The input combinations of a multi-input lookup, grouped into units that fire on a set of
+        combinations with the same output: (dims summed from the leading inputs, dims of the last
+        input, output row). With two inputs a group is an all-ones rectangle of the table "f(x, y)
+        = this output" (`_rectangles`: rows are x values, columns y values), so the unit
+        ReLU(sum_rows x + sum_cols y - 1) is 1 exactly on the rectangle's pairs; with more inputs
+        a group is one combination of the leading inputs and every last-input value giving that
+        output. tracr (and a plain table) spend one unit per combination."""
+        leading = list(itertools.product(*spaces[:-1]))
+        last = spaces[-1]
+        by_output: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+        for r, combo in enumerate(leading):
+            for c, (value, _) in enumerate(last):
+                out = out_of(tuple(v for v, _ in combo) + (value,))
+                if not out.any():
+                    continue
+                key = out.tobytes()
+                if key not in by_output:
+                    by_output[key] = (out, np.zeros((len(leading), len(last)), dtype=bool))
+                by_output[key][1][r, c] = True
+        groups: list[tuple[list[int], list[int], np.ndarray]] = []
+        for out, table in by_output.values():
+            if len(spaces) == 2:
+                rects = _rectangles(table)
+            else:
+                rects = [([r], [int(c) for c in np.flatnonzero(line)]) for r, line in enumerate(table) if line.any()]
+            for rows, cols in rects:
+                row_dims = sorted({dim for r in rows for _, dim in leading[r]})
+                groups.append((row_dims, [last[c][1] for c in cols], out))
+        return groups
 
     def exact(self, name: str) -> bool:
         """Does this node hold exact values (no attention leakage)? Embeddings, staircases and

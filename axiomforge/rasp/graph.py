@@ -87,6 +87,7 @@ class _Lowering:
         self.categorical_of: dict[str, str] = {}
         self.used_names: set[str] = set()
         self.auto_names: dict[str, str] = {}
+        self.tuples: dict[tuple[str, ...], str] = {}
 
     def fresh(self, base: str) -> str:
         base = self.canonical(base)
@@ -267,8 +268,16 @@ class _Lowering:
         return SelectorSpec(keys, queries, predicate, sel.label)
 
     def _tuple(self, names: list[str], label: str) -> str:
+        """One tuple node per list of inputs: a selector comparing (tokens, indices) pairs with
+        (tokens, indices) pairs reads one lookup for its keys and queries, not two identical ones."""
         if len(names) == 1:
             return names[0]
+        if tuple(names) in self.tuples:
+            return self.tuples[tuple(names)]
+        self.tuples[tuple(names)] = self._new_tuple(names, label)
+        return self.tuples[tuple(names)]
+
+    def _new_tuple(self, names: list[str], label: str) -> str:
         return self.add(Node(self.fresh(label), "mlp", ir.Encoding.CATEGORICAL, tuple(names), fn=_tuple_fn,
                              source=label))
 

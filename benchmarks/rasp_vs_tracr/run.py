@@ -83,7 +83,68 @@ def tracr_program(key: str, max_len: int) -> Any:
         return lib.make_shuffle_dyck(["()", "[]", "{}"])
     if key == "shift_by":
         return lib.shift_by(1, rasp.tokens)
+    if key in NEW_PROGRAMS:
+        return NEW_PROGRAMS[key](max_len)
     raise KeyError(key)
+
+
+def _tracr_new_programs() -> dict[str, Any]:
+    """tracr versions of the six programs of issue 19 (ours are library files of the same names)."""
+    from tracr.compiler import lib
+    from tracr.rasp import rasp
+
+    def palindrome(max_len: int) -> Any:
+        opp = rasp.SequenceMap(lambda n, i: n - i - 1, lib.make_length(), rasp.indices)
+        mirror = rasp.Aggregate(rasp.Select(rasp.indices, opp, rasp.Comparison.EQ), rasp.tokens)
+        same = rasp.SequenceMap(lambda t, m: 1 if t == m else 0, rasp.tokens, mirror)
+        matches = rasp.numerical(rasp.Map(lambda x: x, same))
+        frac = rasp.numerical(rasp.Aggregate(rasp.Select(rasp.indices, rasp.indices, rasp.Comparison.TRUE),
+                                             matches, default=0))
+        return rasp.Map(lambda f: 1 if f == 1 else 0, frac)
+
+    def running_max(max_len: int) -> Any:
+        # tracr has no max aggregate: 1 + [some token so far >= v] for each v above the smallest
+        prefix = rasp.Select(rasp.indices, rasp.indices, rasp.Comparison.LEQ)
+        total: Any = None
+        for v in (2, 3, 4):
+            at_least = rasp.numerical(rasp.Map(lambda t, v=v: 1 if t >= v else 0, rasp.tokens))
+            seen = rasp.numerical(rasp.Aggregate(prefix, at_least, default=0))
+            has = rasp.Map(lambda f: 1 if f > 0 else 0, seen)
+            total = rasp.Map(lambda h: 1 + h, has) if total is None else rasp.SequenceMap(
+                lambda a, b: a + b, total, has)
+        return total
+
+    def first_occurrence(max_len: int) -> Any:
+        # tracr's SelectorWidth takes a plain Select: compare (token, index) pairs
+        pairs = rasp.SequenceMap(lambda t, i: (t, i), rasp.tokens, rasp.indices)
+        earlier_same = rasp.Select(pairs, pairs, lambda k, q: k[0] == q[0] and k[1] < q[1])
+        return rasp.Map(lambda n: 1 if n == 0 else 0, rasp.SelectorWidth(earlier_same))
+
+    def sort_descending(max_len: int) -> Any:
+        return lib.make_sort(rasp.tokens, rasp.Map(lambda t: -t, rasp.tokens), max_seq_len=max_len, min_key=1)
+
+    def adjacent_duplicate(max_len: int) -> Any:
+        return rasp.SequenceMap(lambda t, p: 1 if t == p else 0, rasp.tokens, lib.shift_by(1, rasp.tokens))
+
+    def count_greater(max_len: int) -> Any:
+        return rasp.SelectorWidth(rasp.Select(rasp.tokens, rasp.tokens, rasp.Comparison.GT))
+
+    return {f.__name__: f for f in (palindrome, running_max, first_occurrence, sort_descending,
+                                    adjacent_duplicate, count_greater)}
+
+
+class _LazyPrograms(dict):  # type: ignore[type-arg]
+    """Builds the tracr program table on first use (tracr is an optional dependency)."""
+
+    def __contains__(self, key: object) -> bool:
+        return key in {"palindrome", "running_max", "first_occurrence", "sort_descending",
+                       "adjacent_duplicate", "count_greater"}
+
+    def __getitem__(self, key: str) -> Any:
+        return _tracr_new_programs()[key]
+
+
+NEW_PROGRAMS = _LazyPrograms()
 
 
 def ours_program(case: Case) -> Any:
@@ -196,6 +257,13 @@ def cases(quick: bool) -> list[Case]:
         Case("length", ["a", "b", "c"], 14, "length", lengths=(10, 14)),
         Case("hist", ["a", "b"], 14, "hist", lengths=(10, 14)),
         Case("frac_prevs", ["x", "y"], 8, "frac_prevs_bucket", map_output=True),
+        # the six programs of issue 19
+        Case("palindrome", ["a", "b", "c"], 5, "palindrome"),
+        Case("running_max", [1, 2, 3, 4], 5, "running_max"),
+        Case("first_occurrence", ["a", "b", "c"], 5, "first_occurrence"),
+        Case("sort_descending", [1, 2, 3, 4], 5, "sort_descending"),
+        Case("adjacent_duplicate", ["a", "b", "c"], 5, "adjacent_duplicate"),
+        Case("count_greater", [1, 2, 3, 4], 5, "count_greater"),
     ]
     if quick:
         return small[:3]
