@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from axiomforge.errors import SourceLocation, UserError, decode_utf8, parse_user_json
+from axiomforge.errors import SourceLocation, UserError, parse_user_json, read_user_text
 from axiomforge.proofs.syntax import ShapeError, read_formula
 
 
@@ -24,11 +24,7 @@ def load_document(path: str | Path) -> dict[str, Any]:
     if path.is_dir():
         raise ProofsFileError("is a directory, expected a proofs.json file", SourceLocation(str(path)))
     try:
-        text = path.read_bytes()
-    except OSError as err:
-        raise ProofsFileError(f"cannot read: {err.strerror or err}", SourceLocation(str(path))) from None
-    try:
-        doc = parse_user_json(decode_utf8(text, str(path)), str(path), max_depth=MAX_PROOFS_DEPTH)
+        doc = parse_user_json(read_user_text(path), str(path), max_depth=MAX_PROOFS_DEPTH)
     except UserError as err:
         raise ProofsFileError(err.message, err.location, err.detail) from None
     validate_document(doc, str(path))
