@@ -147,11 +147,18 @@ def _compile(args: argparse.Namespace) -> int:
 
     from axiomforge.rasp.compiler import compile_to_spec
     from axiomforge.rasp.craft import block_count
-    from axiomforge.rasp.export import save_model, sidecar_path
+    from axiomforge.rasp.export import (
+        is_run_script,
+        run_script_path,
+        save_model,
+        sidecar_path,
+        write_run_script,
+    )
     from axiomforge.rasp.model import CompiledTransformer
 
     check_output_file(args.out, _is_compiled_model, "a model written by rasp compile")  # before compiling
     check_output_file(sidecar_path(Path(args.out)), _is_model_sidecar, "a model sidecar written by rasp compile")
+    check_output_file(run_script_path(Path(args.out)), is_run_script, "a run_model.py written by rasp compile")
     program, vocab, max_len, causal = _load(args)
     start = time.perf_counter()
     compiled = compile_to_spec(program.output, vocab, max_len, causal)
@@ -159,7 +166,8 @@ def _compile(args: argparse.Namespace) -> int:
     model = CompiledTransformer(compiled.spec)
     total, nonzero = model.parameter_counts()
     path = save_model(compiled.spec, args.out, program=str(args.program))
-    summary = {"weights": str(path), "sidecar": str(sidecar_path(path)), "sublayers": len(compiled.spec.sublayers),
+    script = write_run_script(path)
+    summary = {"weights": str(path), "sidecar": str(sidecar_path(path)), "run_script": str(script), "sublayers": len(compiled.spec.sublayers),
                "layers": block_count(compiled.spec), "d_model": compiled.spec.d_model, "parameters": total,
                "nonzero_parameters": nonzero, "compile_seconds": round(seconds, 3)}
     if args.json:
@@ -168,7 +176,7 @@ def _compile(args: argparse.Namespace) -> int:
         print(f"compiled {args.program} (vocab {len(vocab)}, max_len {max_len}{', causal' if causal else ''}): "
               f"{summary['layers']} layers ({summary['sublayers']} sub-layers), residual {summary['d_model']}, "
               f"{total} parameters ({nonzero} non-zero) in {seconds:.2f}s")
-        print(f"wrote {summary['weights']} and {summary['sidecar']}")
+        print(f"wrote {summary['weights']}, {summary['sidecar']} and {script} (runs it with torch + safetensors only)")
     return 0
 
 

@@ -102,6 +102,29 @@ def save_model(spec: ModelSpec, path: str | Path, program: str | None = None) ->
     return path
 
 
+RUN_SCRIPT = "run_model.py"
+RUN_SCRIPT_MARKER = "# axiomforge-rasp-run-model/1"
+
+
+def run_script_path(weights: Path) -> Path:
+    return weights.with_name(RUN_SCRIPT)
+
+
+def is_run_script(path: str) -> bool:
+    """Whether `path` is a run_model.py that `rasp compile` wrote (its first line is the marker)."""
+    with open(path, encoding="utf-8") as handle:
+        return handle.readline().rstrip("\n") == RUN_SCRIPT_MARKER
+
+
+def write_run_script(weights: Path) -> Path:
+    """Write the standalone runner (torch + safetensors only) next to the weights: a verbatim copy
+    of `run_model_template.py`, the forward pass of docs/rasp.md for users without axiomforge."""
+    target = run_script_path(weights)
+    target.write_text(Path(__file__).with_name("run_model_template.py").read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    return target
+
+
 def load_spec(path: str | Path) -> ModelSpec:
     from safetensors.numpy import load_file
 
