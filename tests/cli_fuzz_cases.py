@@ -111,7 +111,8 @@ def run_in_process(argv: tuple[str, ...], limit_s: float = CASE_LIMIT_S) -> Outc
         raise _Hung()
 
     previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, limit_s)
+    # repeating: an alarm that lands in a context that swallows exceptions (a gc callback) fires again
+    signal.setitimer(signal.ITIMER_REAL, limit_s, 0.5)
     code: int | None = None
     crashed = ""
     try:
@@ -121,6 +122,7 @@ def run_in_process(argv: tuple[str, ...], limit_s: float = CASE_LIMIT_S) -> Outc
             except SystemExit as exit_:  # argparse --help/--version
                 code = exit_.code if isinstance(exit_.code, int) else 1
     except _Hung:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         crashed = f"hung (still running after {limit_s:.0f} s)"
     except BaseException as exc:  # anything escaping main is the bug this suite hunts
         import traceback
