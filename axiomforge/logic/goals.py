@@ -723,12 +723,17 @@ def prove_goal(theory: Theory, name: str, config: GoalConfig | None = None,
             knowledge.add(law)
             lemmas.append(Theorem(lemma_name, cand.statement, cand.shape, proof.method, 0.0, proof.cites, proof.steps))
             progress = True
-            result = _attempt(theory, knowledge.laws, statement, config.rewrite_budget, config.max_splits)
+            # a quick retry after each lemma (most goals need one more lemma, not a deep search) ...
+            result = _attempt(theory, knowledge.laws, statement, config.lemma_budget, config.max_splits - 1)
             if result is not None:
                 return finish(result)
         pending = still
         if not progress:
             break
+        # ... and a full one once the pass has added its lemmas
+        result = _attempt(theory, knowledge.laws, statement, config.rewrite_budget, config.max_splits)
+        if result is not None:
+            return finish(result)
     return GoalOutcome(name, statement, "unproved", lemmas, None, tried, len(lemmas), time.perf_counter() - start)
 
 
