@@ -29,6 +29,7 @@ from pathlib import Path
 from axiomforge.cli import build_parser, main
 
 REPO = Path(__file__).resolve().parent.parent
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _EXCEPTION_REPR = re.compile(r"\b\w*(Error|Exception)\((['\"]|\))")  # ShapeError("...") in a message
 CASE_LIMIT_S = 30.0
 """A hang guard, not a performance assertion: every case is expected to finish in well under a
@@ -70,8 +71,11 @@ class Outcome:
         return found
 
     def transcript(self, case: Case) -> str:
-        return (f"argv: {json.dumps(list(case.argv), ensure_ascii=False)}\nexit: {self.code}\n"
+        """The case as plain text: control characters (NUL from binary inputs) escaped, so that
+        `grep -r Traceback` reads every transcript as text."""
+        text = (f"argv: {json.dumps(list(case.argv), ensure_ascii=False)}\nexit: {self.code}\n"
                 f"crashed: {self.crashed}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}")
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 # -------------------------------------------------------------------- the command tree
