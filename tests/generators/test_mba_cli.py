@@ -105,3 +105,14 @@ def test_one_source_only(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["mba", "simplify"]) == 2
     assert main(["mba", "check", "x == x", "--file", "-"]) == 2
     assert "not both and not neither" in capsys.readouterr().err
+
+
+def test_an_overlong_line_is_a_located_error(tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "huge.txt"  # type: ignore[operator]
+    source.write_text("x + y == y + x\n" + "x+" * 150_000 + "x == x\n")
+    assert main(["mba", "check", "--file", str(source), "--timeout", "0"]) == 2
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.splitlines()]
+    assert rows[0]["verdict"] == "true" and rows[1]["line"] == 2 and "more than the 200,000" in rows[1]["error"]
+    assert [line for line in captured.err.splitlines() if line.startswith("error:")] == [
+        f"error: {source}:2:200001: 300,006 characters, more than the 200,000 accepted in one expression"]
