@@ -62,7 +62,10 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"  {axiom['kind']:<11} {axiom['name']} : {axiom['formula']}")
     for expect in summary["expects"]:
         print(f"  expect      {expect['name']} : {expect['formula']}")
-    print(f"  {len(summary['axioms'])} axioms/definitions, {len(summary['expects'])} expects")
+    for goal in summary["goals"]:
+        print(f"  goal        {goal['name']} : {goal['formula']}")
+    goals = f", {len(summary['goals'])} goals" if summary["goals"] else ""
+    print(f"  {len(summary['axioms'])} axioms/definitions, {len(summary['expects'])} expects{goals}")
     return 0
 
 

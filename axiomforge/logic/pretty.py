@@ -360,4 +360,5 @@ def theory_summary(theory: Theory, ascii: bool = False) -> dict[str, Any]:
         "axioms": [{"name": a.name, "kind": a.kind, "formula": format_formula(a.formula, theory, ascii)}
                    for a in theory.axioms],
         "expects": [{"name": e.name, "formula": format_formula(e.formula, theory, ascii)} for e in theory.expects],
+        "goals": [{"name": g.name, "formula": format_formula(g.formula, theory, ascii)} for g in theory.goals],
     }

@@ -105,6 +105,9 @@ def test_cli_import_and_errors(tmp_path: Path) -> None:
                           "-o", str(out)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "goal nat_plus_comm" in out.read_text()
+    check = subprocess.run([sys.executable, "-m", "axiomforge", "mpl", "check", str(out)], capture_output=True,
+                           text=True)
+    assert check.returncode == 0 and "goal        nat_plus_comm : ∀x y. plus(x, y) = plus(y, x)" in check.stdout
     bad = subprocess.run([sys.executable, "-m", "axiomforge", "tip", "import", str(HERE / "higher_order.smt2"),
                           "-o", str(tmp_path / "h.mpl")], capture_output=True, text=True)
     assert bad.returncode == 2
