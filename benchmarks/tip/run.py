@@ -10,6 +10,7 @@ stops a stuck one). The time reported per problem is that CPU time (import, proo
 wall time is shown beside it. Higher-order problems are counted as unsupported, not failed.
 
     python benchmarks/tip/run.py [--set DIR] [--timeout S] [--jobs N] [--no-record] [--only prop_01,…]
+                                 [--executor ray [--ray-address HOST:PORT]]
 
 Prints solved / unsupported / failed / timed-out with the time per problem and records the table
 in benchmarks/RESULTS.md (section `tip_<set name>`).
@@ -129,6 +130,13 @@ def run_all(files: list[Path], timeout: float, jobs: int) -> dict[str, dict[str,
     return results
 
 
+def solve_one_limited(item: tuple[str, float]) -> tuple[str, dict[str, Any]]:
+    """One problem under its CPU limit, in a child process of whichever worker runs this: the
+    work unit of `--executor ray` (the problem files must be at the same path on every node)."""
+    path, timeout = item
+    return Path(path).stem, run_all([Path(path)], timeout, 1)[Path(path).stem]
+
+
 def main() -> int:
     from rich.console import Console
     from rich.table import Table
@@ -139,6 +147,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel problems (default: cores)")
     parser.add_argument("--only", default="", help="comma-separated problem names (default: all)")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--executor", choices=("local", "ray"), default="local",
+                        help="local: --jobs processes here (default); ray: one Ray task per problem")
+    parser.add_argument("--ray-address", help="join an existing Ray cluster (HOST:PORT)")
     args = parser.parse_args()
 
     files = sorted(args.set.glob("*.smt2"))
@@ -149,7 +160,13 @@ def main() -> int:
         print(f"error: no .smt2 problems in {args.set}", file=sys.stderr)
         return 2
     wall0 = time.perf_counter()
-    results = run_all(files, args.timeout, max(1, args.jobs))
+    if args.executor == "ray":
+        from axiomforge.executors import ExecutorSpec, make_executor
+
+        with make_executor(ExecutorSpec("ray", ray_address=args.ray_address)) as executor:
+            results = dict(executor.map(solve_one_limited, [(str(f), args.timeout) for f in files]))
+    else:
+        results = run_all(files, args.timeout, max(1, args.jobs))
     wall = time.perf_counter() - wall0
 
     console = Console()
