@@ -63,6 +63,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true")
     show.set_defaults(run=_show)
 
+    comp_p = sub.add_parser("compress", help="learn a projection of a compiled model's residual to fewer dimensions")
+    comp_p.add_argument("model", help="a model written by rasp compile (.safetensors with its sidecar)")
+    comp_p.add_argument("--dim", type=int_in(1, 1_000_000),
+                        help="the width to learn (default: search the smallest exact width)")
+    comp_p.add_argument("--steps", type=int_in(0, 100_000), default=100, help="Adam steps per width (default 100)")
+    comp_p.add_argument("--seed", type=int, default=0)
+    comp_p.add_argument("-o", "--out", required=True, help="where to save the compressed model (.safetensors)")
+    comp_p.add_argument("--json", action="store_true")
+    comp_p.set_defaults(run=_compress)
+
+    tl = sub.add_parser("export-tl", help="export a compiled model to a TransformerLens HookedTransformer (interp extra)")
+    tl.add_argument("model", help="a model written by rasp compile (.safetensors with its sidecar)")
+    tl.add_argument("-o", "--out", required=True, help="where to save the HookedTransformer state dict (.pt)")
+    tl.set_defaults(run=_export_tl)
+
 
 def _load(args: argparse.Namespace, need_vocab: bool = True) -> tuple[Any, list[Any], int, bool]:
     from axiomforge.errors import UserError
@@ -235,4 +250,70 @@ def _show(args: argparse.Namespace) -> int:
         print(text)
         for f in data.get("pictures", []):
             print(f"wrote {f}")
+    return 0
+
+
+def _compress(args: argparse.Namespace) -> int:
+    from axiomforge.errors import UserError
+    from axiomforge.rasp.compress import compress, compressed_spec
+    from axiomforge.rasp.export import (
+        is_run_script,
+        load_spec,
+        run_script_path,
+        save_model,
+        sidecar_path,
+        write_run_script,
+    )
+
+    check_output_file(args.out, _is_compiled_model, "a model written by rasp compile or compress")
+    check_output_file(sidecar_path(Path(args.out)), _is_model_sidecar, "a model sidecar written by rasp compile")
+    check_output_file(run_script_path(Path(args.out)), is_run_script, "a run_model.py written by rasp compile")
+    spec = load_spec(args.model)
+    if spec.projection is not None:
+        raise UserError(f"{args.model}: already compressed; compress the compiled model")
+    if args.dim is not None and args.dim > spec.d_model:
+        raise UserError(f"--dim {args.dim} is wider than the model's residual ({spec.d_model})")
+    result = compress(spec, args.dim, steps=args.steps, seed=args.seed)
+    checked = "every input up to max_len" if result.exhaustive else "sampled inputs (too many to check all)"
+    summary: dict[str, Any] = {
+        "model": args.model, "d_model": result.d_model, "rank": result.rank, "checked": checked,
+        "attempts": [{"dim": a.dim, "exact": a.exact, "agree": a.agree, "inputs": a.checked, "loss": a.loss}
+                     for a in result.attempts],
+        "dim": result.best.dim if result.best else None,
+    }
+    if result.best is not None:
+        path = save_model(compressed_spec(spec, result), args.out, program=f"compressed {args.model}")
+        write_run_script(path)
+        summary["weights"] = str(path)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        for a in result.attempts:
+            print(f"  width {a.dim}: {a.agree}/{a.checked} inputs agree{' (exact)' if a.exact else ''}")
+        if result.best is None:
+            print(f"no exact compressed model{' at --dim ' + str(args.dim) if args.dim else ''} "
+                  f"(residual {result.d_model}, rank {result.rank}); nothing written")
+        else:
+            print(f"residual {result.d_model} -> {result.best.dim} (exact on {checked}); wrote {summary['weights']}")
+    return 0 if result.best is not None else 1
+
+
+def _export_tl(args: argparse.Namespace) -> int:
+    from axiomforge.errors import UserError
+    from axiomforge.rasp.export import load_spec, to_transformer_lens
+
+    try:
+        import transformer_lens  # noqa: F401
+    except ImportError:
+        raise UserError("rasp export-tl needs TransformerLens: pip install -e '.[interp]' (the interp extra)") from None
+    check_output_file(args.out)
+    spec = load_spec(args.model)
+    if spec.projection is not None:
+        raise UserError(f"{args.model}: a compressed model has no TransformerLens form; export the compiled model")
+    import torch
+
+    model = to_transformer_lens(spec)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"config": model.cfg.to_dict(), "state_dict": model.state_dict()}, args.out)
+    print(f"wrote {args.out} (HookedTransformer config and state dict; logits[..., j] is output dimension j)")
     return 0

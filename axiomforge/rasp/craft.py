@@ -78,6 +78,9 @@ class ModelSpec:
     residual: list[list[tuple[str, int, int]]]
     epsilon: float
     notes: dict[str, Any] = field(default_factory=dict)
+    # `rasp compress`: the residual is kept in D dimensions r; sub-layers and the read-out see
+    # r @ projection.T and write through projection ([d_model, D]); None for a compiled model
+    projection: np.ndarray | None = None
 
 
 def _num(v: Any) -> float:

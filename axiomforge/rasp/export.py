@@ -59,6 +59,8 @@ def spec_tensors(spec: ModelSpec) -> dict[str, np.ndarray]:
                             f"sublayers.{i}.w_v": sub.w_v, f"sublayers.{i}.w_o": sub.w_o})
         else:
             tensors.update({f"sublayers.{i}.w_in": sub.w_in, f"sublayers.{i}.w_out": sub.w_out})
+    if spec.projection is not None:
+        tensors["compression.projection"] = spec.projection
     return {k: np.ascontiguousarray(v, dtype=np.float64) for k, v in tensors.items()}
 
 
@@ -88,6 +90,8 @@ def spec_metadata(spec: ModelSpec, program: str | None = None) -> dict[str, Any]
         "output": {"node": out.name, "label": out.label, "encoding": out.encoding, "dims": out.dims,
                    "values": [encode_value(v) for v in out.values], "tolerance": out.tolerance},
         "notes": spec.notes,
+        **({"compression": {"projection": "compression.projection", "d_model": spec.d_model,
+                            "dim": int(spec.projection.shape[1])}} if spec.projection is not None else {}),
     }
 
 
@@ -161,9 +165,12 @@ def _spec_from(meta: dict[str, Any], tensors: dict[str, Any]) -> ModelSpec:
     output = OutputSpec(out["node"], out["label"], out["encoding"], out["dims"],
                         [decode_value(v) for v in out["values"]], out["tolerance"])
     residual = [[(o["sop"], o["from"], o["to"]) for o in dim] for dim in meta["residual"]]
+    projection = tensors["compression.projection"] if "compression" in meta else None
+    if projection is not None and projection.shape[0] != meta["d_model"]:
+        raise ValueError("projection shape")
     return ModelSpec([decode_value(v) for v in meta["vocab"]], meta["max_len"], meta["causal"], meta["d_model"],
                      tensors["token_embed"], tensors["pos_embed"], subs, output, residual, meta["epsilon"],
-                     meta.get("notes", {}))
+                     meta.get("notes", {}), projection)
 
 
 def load_model(path: str | Path, device: str = "cpu") -> Any:

@@ -75,6 +75,9 @@ class CompiledTransformer(nn.Module):
         self.max_len, self.causal = spec.max_len, spec.causal
         self.token_embed = nn.Parameter(torch.tensor(spec.token_embed, dtype=DTYPE), requires_grad=False)
         self.pos_embed = nn.Parameter(torch.tensor(spec.pos_embed, dtype=DTYPE), requires_grad=False)
+        projection = spec.projection
+        self.projection = (None if projection is None else
+                           nn.Parameter(torch.tensor(projection, dtype=DTYPE), requires_grad=False))
         self.sublayers = nn.ModuleList(
             [Attention(s) if isinstance(s, AttentionWeights) else Mlp(s) for s in spec.sublayers]
         )
@@ -104,15 +107,27 @@ class CompiledTransformer(nn.Module):
             mask = mask & tri[None]
         return mask
 
-    def forward(self, ids: torch.Tensor, return_residuals: bool = False) -> Any:
+    def forward(self, ids: torch.Tensor, return_residuals: bool = False,
+                projection: torch.Tensor | None = None) -> Any:
+        """The residual stream after the last sub-layer (and after each, with return_residuals).
+
+        With a projection P [d_model, D] (a compressed model, or `projection=` while learning one)
+        the stream is kept as r in D dimensions: every sub-layer and the read-out see r P^T, and
+        each sub-layer's output is added as out P. Residuals are returned as seen (d_model wide)."""
+        proj = self.projection if projection is None else projection
         n = ids.shape[1]
         x = self.token_embed[ids] + self.pos_embed[:n][None]
+        if proj is not None:
+            x = x @ proj
         key_mask = self.masks(ids)
-        residuals = [x]
+        seen = x @ proj.T if proj is not None else x
+        residuals = [seen]
         for sub in self.sublayers:
-            x = x + (sub(x, key_mask) if isinstance(sub, Attention) else sub(x))
-            residuals.append(x)
-        return (x, residuals) if return_residuals else x
+            out = sub(seen, key_mask) if isinstance(sub, Attention) else sub(seen)
+            x = x + (out @ proj if proj is not None else out)
+            seen = x @ proj.T if proj is not None else x
+            residuals.append(seen)
+        return (seen, residuals) if return_residuals else seen
 
     # -- decoding -----------------------------------------------------------------------------------
     def decode(self, residual: torch.Tensor, lengths: Sequence[int]) -> list[list[Any]]:
@@ -148,6 +163,6 @@ class CompiledTransformer(nn.Module):
 
     def parameter_counts(self) -> tuple[int, int]:
         """(total, non-zero) parameters."""
-        total = sum(p.numel() for p in self.parameters())
+        total = sum(p.numel() for p in self.parameters())  # a compressed model counts its projection
         nonzero = sum(int((p != 0).sum()) for p in self.parameters())
         return total, nonzero
