@@ -305,10 +305,7 @@ NUMBERS_INT = {"negative": "-1", "nan": "nan", "inf": "inf", "huge": "1" + "0" *
                "float": "2.5"}
 NUMBERS_FLOAT = {"negative": "-1", "nan": "nan", "inf": "inf", "huge": "1e999", "word": "soon", "empty": ""}
 
-MBA_OWNER = "MBA helper (axiomforge/generators/mba, mba check --file)"
 JSONL_OWNER = "bench plugins helper (axiomforge/bench/plugins/jsonl.py)"
-TIP_OWNER_OUTPUT = "TIP helper (axiomforge/commands/tip.py: -o overwrites any existing file)"
-TIP_OWNER = "TIP helper (axiomforge/logic/tip.py: the s-expression reader recurses per '(')"
 
 
 def build_cases(files: Files) -> list[Case]:
@@ -472,8 +469,7 @@ def build_cases(files: Files) -> list[Case]:
         "huge-line": files.write("mba/huge.txt", "x+" * 1_000_000 + "x == x\n"),
     }
     files_for("mba check", lambda p: ["mba", "check", "--file", p, "--timeout", "0"],
-              {f"file-{k}": v for k, v in mba_files.items() if k != "huge-line"})
-    add("mba check", "file-huge-line", ["mba", "check", "--file", mba_files["huge-line"], "--timeout", "0"], MBA_OWNER)
+              {f"file-{k}": v for k, v in mba_files.items()})
 
     # --- mpl check / fmt, prove, tip import: theory files
     mpl_hostile = {
@@ -541,15 +537,14 @@ def build_cases(files: Files) -> list[Case]:
     }
     common("tip import", ["tip", "import", smt_hostile["garbage"]])
     files_for("tip import", lambda p: ["tip", "import", p], {k: v for k, v in smt_hostile.items() if k != "deep"})
-    add("tip import", "file-deep", ["tip", "import", smt_hostile["deep"]], TIP_OWNER)
+    add("tip import", "file-deep", ["tip", "import", smt_hostile["deep"]])
     tip = files.write("tip/plus.smt2", "(declare-datatype Nat ((Z) (S (p Nat))))\n"
                       "(define-fun-rec plus ((x Nat) (y Nat)) Nat (match x ((Z y) ((S z) (S (plus z y))))))\n"
                       "(prove (forall ((x Nat)) (= (plus x Z) x)))\n")
     add("tip import", "output-is-dir", ["tip", "import", tip, "-o", f["out-dir"]])
     add("tip import", "output-under-file", ["tip", "import", tip, "-o", f["under-file"]])
     files.write("user-tip/theory.mpl", "user data, not a database\n")
-    add("tip import", "output-is-a-user-file", ["tip", "import", tip, "-o", files.root / "user-tip" / "theory.mpl"],
-        TIP_OWNER_OUTPUT)
+    add("tip import", "output-is-a-user-file", ["tip", "import", tip, "-o", files.root / "user-tip" / "theory.mpl"])
 
     # --- proofs.json: check / html / lean-export
     proofs_doc = json.loads(f["proofs"].read_text(encoding="utf-8"))
@@ -631,6 +626,23 @@ def build_cases(files: Files) -> list[Case]:
     files.write("generic/binary.safetensors.json", '{"format": "axiomforge-rasp-model/1"}')
     files_for("rasp run", lambda p: ["rasp", "run", f["rasp"], "--input", "a b", "--model", p],
               {f"model-{k}": v for k, v in model_hostile.items()})
+    valid_model = files.root / "model" / "valid.safetensors"
+    assert main(["rasp", "compile", str(f["rasp"]), "-o", str(valid_model)]) == 0
+    for verb in ("compress", "export-tl"):
+        command = f"rasp {verb}"
+        suffix = ".safetensors" if verb == "compress" else ".pt"
+        out = files.root / "model" / f"{verb}-out{suffix}"
+        common(command, ["rasp", verb, valid_model, "-o", out])
+        files_for(command, lambda p, v=verb, o=out: ["rasp", v, p, "-o", o],
+                  {f"model-{k}": v for k, v in model_hostile.items()})
+        add(command, "out-is-dir", ["rasp", verb, valid_model, "-o", f["out-dir"]])
+        add(command, "out-under-file", ["rasp", verb, valid_model, "-o", f["under-file"]])
+        add(command, "out-missing-option", ["rasp", verb, valid_model])
+    for option in ("--dim", "--steps"):
+        numeric("rasp compress", ["rasp", "compress", valid_model, "-o", files.root / "model" / "c.safetensors"],
+                option, "int")
+    add("rasp compress", "seed-word", ["rasp", "compress", valid_model, "-o", files.root / "model" / "c.safetensors",
+                                       "--seed", "x"])
     add("rasp show", "png-dir-is-a-file", ["rasp", "show", f["rasp"], "--input", "a b", "--png-dir", f["out-file"]])
     add("rasp show", "png-dir-without-input", ["rasp", "show", f["rasp"], "--png-dir", files.root / "png"])
 

@@ -26,8 +26,11 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from axiomforge.logic.tip import import_tip_file
+    from axiomforge.errors import check_output_file, file_contains
+    from axiomforge.logic.tip import IMPORT_MARKER, import_tip_file
 
+    if args.output is not None:  # a user's file given by mistake is never overwritten
+        check_output_file(args.output, file_contains(IMPORT_MARKER.encode()), "an MPL file written by `tip import`")
     text = import_tip_file(args.file)  # raises before anything is written
     if args.output is None:
         sys.stdout.write(text)

@@ -88,8 +88,49 @@ def _lark() -> Lark:
     return Lark(_GRAMMAR, parser="lalr", propagate_positions=True)
 
 
+IMPORT_MARKER = "by `axiomforge tip import`"
+"""In the first line of every imported theory: `tip import -o` overwrites only files that carry it."""
+
+MAX_SEXPR_DEPTH = 200
+"""Deepest nesting of parentheses accepted (docs/limits.md); TIP problems nest a few dozen deep,
+and every later stage walks terms recursively."""
+
+
+def _check_depth(text: str, filename: str) -> None:
+    """Refuse nesting past `MAX_SEXPR_DEPTH` before any parser or recursive walk sees it
+    (parentheses inside `;` comments, `|quoted|` symbols and strings do not count)."""
+    depth, line, column, i, n = 0, 1, 1, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == ";":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        if ch in "|\"":
+            end = text.find(ch, i + 1)
+            end = n - 1 if end < 0 else end
+            skipped = text[i:end + 1]
+            newlines = skipped.count("\n")
+            line, column = (line + newlines, len(skipped) - skipped.rfind("\n")) if newlines else (line, column + len(skipped))
+            i = end + 1
+            continue
+        if ch == "(":
+            depth += 1
+            if depth > MAX_SEXPR_DEPTH:
+                raise TipError.at(f"nested deeper than {MAX_SEXPR_DEPTH} parentheses (docs/limits.md)", text,
+                                  filename, line, column)
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        if ch == "\n":
+            line, column = line + 1, 1
+        else:
+            column += 1
+        i += 1
+
+
 def read_sexprs(text: str, filename: str = "<input>") -> list[SExpr]:
     """All top-level s-expressions of `text`, with 1-based line and column."""
+    _check_depth(text, filename)
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as err:
@@ -1032,7 +1073,7 @@ class _Printer:
     def render(self, source: str) -> str:
         self._assign_names()
         imp = self.imp
-        lines = [f"// Imported from {source} by `axiomforge tip import`.", f"theory {self.theory_name}", ""]
+        lines = [f"// Imported from {source} {IMPORT_MARKER}.", f"theory {self.theory_name}", ""]
         if self._uses_bool():
             lines.append("datatype Bool := False | True")
         abstract = [self.sort_names[(a,)] for a in imp.abstract] + [self.sort_names[(s,)] for s in sorted(imp.sorts)]
