@@ -305,7 +305,6 @@ NUMBERS_INT = {"negative": "-1", "nan": "nan", "inf": "inf", "huge": "1" + "0" *
                "float": "2.5"}
 NUMBERS_FLOAT = {"negative": "-1", "nan": "nan", "inf": "inf", "huge": "1e999", "word": "soon", "empty": ""}
 
-JSONL_OWNER = "bench plugins helper (axiomforge/bench/plugins/jsonl.py)"
 
 
 def build_cases(files: Files) -> list[Case]:
@@ -369,7 +368,7 @@ def build_cases(files: Files) -> list[Case]:
     }
     for label, path in replay_hostile.items():
         add("bench run", f"prover-jsonl-{label}", [*bench[:4], "--prover", f"jsonl:{path}", *bench[6:],
-                                                    "--out", run_out()], JSONL_OWNER)
+                                                    "--out", run_out()])
     add("bench run", "tasks-huge-line", ["bench", "run", "--tasks", files.write("tasks/huge.jsonl", "y" * 5_000_000),
                                           "--prover", "symbolic", "--no-lean", "--no-progress", "--out", run_out()])
     add("bench run", "prover-unknown", [*bench[:4], "--prover", "nosuch", *bench[6:], "--out", run_out()])
