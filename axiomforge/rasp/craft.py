@@ -467,6 +467,15 @@ class _Crafter:
                           list(self.layout.dim_values[name]), 0.5)
 
 
+def _readable(value: Any) -> str:
+    """A value as a residual label: fractions as 1001/1000 (not Fraction(1001, 1000)), strings quoted."""
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_readable(v) for v in value) + ")"
+    return repr(value)
+
+
 def _compensate(w: np.ndarray, bos_residual: np.ndarray) -> np.ndarray:
     """Make w read the BOS position as if its residual were only the `bos` dimension.
 
@@ -587,7 +596,7 @@ def craft_model(graph: Graph, values: ValueSets, layout: Layout, vocab: list[Any
         bos_residual = _bos_step(built, bos_residual)
     def dim_label(name: str, dim: int) -> str:
         if name in layout.dim_values:
-            return f"{name}={layout.dim_values[name][layout.dims[name].index(dim)]!r}"
+            return f"{name}={_readable(layout.dim_values[name][layout.dims[name].index(dim)])}"
         return name
 
     residual = [[(dim_label(name, d), a, b) for name, a, b in occupants] for d, occupants in enumerate(layout.occupants)]

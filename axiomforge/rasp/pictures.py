@@ -35,8 +35,22 @@ def describe(compiled: Compiled) -> tuple[str, dict[str, Any]]:
     return "\n".join(lines), data
 
 
+def live_dims(compiled: Compiled, stage: int) -> list[tuple[int, str]]:
+    """(dimension, s-op=value label) of the dimensions holding a live s-op after sub-layer
+    `stage` (-1: the embedding): written at or before it and still read later (or the output).
+    Dead values linger in the stream until an MLP frees them; they are left out of the pictures."""
+    live: list[tuple[int, str]] = []
+    for d, occupants in enumerate(compiled.spec.residual):
+        for label, start, end in occupants:
+            if start <= stage < end:
+                live.append((d, label))
+    return live
+
+
 def draw_pictures(compiled: Compiled, tokens: list[Any], out_dir: str | Path) -> list[Path]:
-    """attention_<i>.png per attention sub-layer (one panel per head) and residual.png."""
+    """attention_<i>.png per attention sub-layer (one panel per head, colour bar), and the residual
+    stream with its live s-ops only: residual_<k>.png after the embedding (k = 0) and after each
+    sub-layer (k = i + 1), and residual.png after the last one."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -51,6 +65,13 @@ def draw_pictures(compiled: Compiled, tokens: list[Any], out_dir: str | Path) ->
     ids = model.encode([tokens])
     labels = ["BOS"] + [str(t) for t in tokens]
     files: list[Path] = []
+
+    def save(fig: Any, name: str) -> None:
+        path = out / name
+        fig.savefig(path, dpi=100, metadata={"Software": None})
+        plt.close(fig)
+        files.append(path)
+
     with torch.no_grad():
         _, residuals = model(ids, return_residuals=True)
         key_mask = model.masks(ids)
@@ -59,29 +80,60 @@ def draw_pictures(compiled: Compiled, tokens: list[Any], out_dir: str | Path) ->
                 continue
             pattern = sub.pattern(residuals[i], key_mask)[0].numpy()
             heads = compiled.spec.sublayers[i].heads  # type: ignore[union-attr]
-            fig, axes = plt.subplots(1, len(heads), figsize=(3.2 * len(heads), 3.2), squeeze=False)
+            fig, axes = plt.subplots(1, len(heads), figsize=(3.6 * len(heads) + 0.8, 3.4), squeeze=False)
+            image = None
             for h, ax in enumerate(axes[0]):
-                ax.imshow(pattern[h], vmin=0, vmax=1, cmap="Blues")
-                ax.set_title(heads[h], fontsize=8)
+                image = ax.imshow(pattern[h], vmin=0, vmax=1, cmap="Blues")
+                ax.set_title(f"sub-layer {i}: {heads[h]}", fontsize=8)
                 ax.set_xticks(range(len(labels)), labels, fontsize=7)
                 ax.set_yticks(range(len(labels)), labels, fontsize=7)
                 ax.set_xlabel("key")
                 ax.set_ylabel("query")
-            fig.tight_layout()
+            assert image is not None
+            fig.colorbar(image, ax=list(axes[0]), label="attention weight", shrink=0.8)
+            fig.set_layout_engine("constrained")
             path = out / f"attention_{i}.png"
             fig.savefig(path, dpi=100, metadata={"Software": None})
             plt.close(fig)
             files.append(path)
-        final = residuals[-1][0].numpy().T
-        fig, ax = plt.subplots(figsize=(max(4, 0.5 * len(labels) + 3), max(4, 0.18 * final.shape[0] + 1)))
-        ax.imshow(final, aspect="auto", cmap="RdBu", vmin=-1, vmax=1)
-        ax.set_xticks(range(len(labels)), labels, fontsize=7)
-        names = [occ[-1][0] for occ in compiled.spec.residual]
-        ax.set_yticks(range(len(names)), names, fontsize=6)
-        ax.set_title("residual stream after the last sub-layer")
-        fig.tight_layout()
-        path = out / "residual.png"
-        fig.savefig(path, dpi=100, metadata={"Software": None})
-        plt.close(fig)
-        files.append(path)
+        n_sub = len(model.sublayers)
+        for k, residual in enumerate(residuals):
+            stage = k - 1
+            live = live_dims(compiled, stage)
+            where = "the embedding" if stage < 0 else f"sub-layer {stage} ({_kind(compiled, stage)})"
+            fig = _residual_figure(plt, residual[0].numpy(), live, labels, f"residual stream after {where}")
+            save(fig, f"residual_{k}.png")
+            if stage == n_sub - 1:
+                fig = _residual_figure(plt, residual[0].numpy(), live, labels, "residual stream after the last sub-layer")
+                save(fig, "residual.png")
     return files
+
+
+def _kind(compiled: Compiled, index: int) -> str:
+    sub = compiled.spec.sublayers[index]
+    return "attention" if isinstance(sub, AttentionWeights) else "MLP"
+
+
+def _residual_figure(plt: Any, residual: Any, live: list[tuple[int, str]], labels: list[str], title: str) -> Any:
+    """One row per live dimension (labelled s-op=value), one column per position, values written
+    in the cells when the grid is small, and a colour bar."""
+    rows = residual[:, [d for d, _ in live]].T if live else residual[:, :0].T
+    names = [f"{label}  [{d}]" for d, label in live]
+    bound = max(1.0, float(abs(rows).max()) if rows.size else 1.0)
+    fig, ax = plt.subplots(figsize=(max(4.5, 0.6 * len(labels) + 4), max(2.5, 0.26 * len(names) + 1.4)),
+                           layout="constrained")
+    image = ax.imshow(rows if rows.size else [[0.0] * len(labels)], aspect="auto", cmap="RdBu",
+                      vmin=-bound, vmax=bound)
+    ax.set_xticks(range(len(labels)), labels, fontsize=8)
+    ax.set_yticks(range(len(names)), names, fontsize=7)
+    ax.set_xlabel("position (token)")
+    ax.set_title(title + ("" if live else " (no live s-op)"), fontsize=9)
+    if rows.size and rows.shape[0] <= 60 and rows.shape[1] <= 24:
+        for r in range(rows.shape[0]):
+            for c in range(rows.shape[1]):
+                value = float(rows[r, c])
+                if abs(value) > 5e-3:
+                    ax.text(c, r, f"{value:.2g}", ha="center", va="center", fontsize=6,
+                            color="white" if abs(value) > 0.6 * bound else "black")
+    fig.colorbar(image, ax=ax, label="value in the residual", shrink=0.9)
+    return fig
