@@ -274,8 +274,10 @@ def _read_theory(data: Any) -> _Signature:
                     f"the induction schema for {sort} lists no base constructor (one without an argument of "
                     f"sort {sort}; it has only {', '.join(c for c, _ in constructors)}): it would prove anything"
                 )
-    except (KeyError, TypeError, AttributeError, ShapeError) as err:
-        raise _Reject(f"malformed theory section: {err!r}") from err
+    except KeyError as err:
+        raise _Reject(f"malformed theory section: missing field {err.args[0]!s}") from err
+    except (TypeError, AttributeError, ShapeError) as err:
+        raise _Reject(f"malformed theory section: {err}") from err
     return sig
 
 
