@@ -332,9 +332,7 @@ class _Crafter:
             return units
         k = len(ins)
         exact_inputs = all(self.exact(i.name) for i in ins)
-        # a lookup only the read-out reads (no layer reads it) need not be cleaned to exact 0/1:
-        # one unit per group is within k * eps of one-hot, far inside the 0.5 read-out threshold
-        clean = not exact_inputs and not self.read_out_only(node)
+        clean = not exact_inputs and self.needs_cleanup(node)
         for rows, cols, out in self.lookup_groups(node, spaces, out_of):
             a = np.zeros(self.d)
             a[rows] = 1.0
@@ -353,11 +351,16 @@ class _Crafter:
             units.append((b, -out))
         return units
 
-    def read_out_only(self, node: Node) -> bool:
-        """Is `node` the program's categorical output and read by no layer?"""
-        if node.name != self.graph.output or node.encoding is not ir.Encoding.CATEGORICAL:
-            return False
-        return not self.graph.readers().get(node.name)
+    def needs_cleanup(self, node: Node) -> bool:
+        """Must this lookup over inexact inputs be cleaned to exact 0/1 (two units per group)?
+
+        Not when it is categorical and read only by the read-out (one unit per group is within
+        k * eps of one-hot, far inside the 0.5 threshold) and by other multi-input lookups, which
+        are exact whenever their inputs are within 1/4 of one-hot (`_is_cleaning_lookup`)."""
+        if node.encoding is not ir.Encoding.CATEGORICAL:
+            return True
+        readers = self.graph.readers().get(node.name, [])
+        return not all(_is_cleaning_lookup(self.graph, self.graph.nodes[r]) for r in readers)
 
     def lookup_groups(self, node: Node, spaces: list[list[tuple[Any, int]]],
                       out_of: Any) -> list[tuple[list[int], list[int], np.ndarray]]:
@@ -402,8 +405,11 @@ class _Crafter:
                 result = node.kind != "mlp"
             elif len(node.inputs) == 1 and self.graph.nodes[node.inputs[0]].encoding is ir.Encoding.NUMERICAL:
                 result = True  # staircase: flat around every reachable input
+            elif len(node.inputs) > 1:
+                # exact inputs, or cleaned; an uncleaned lookup feeds only lookups that clean
+                result = all(self.exact(i) for i in node.inputs) or self.needs_cleanup(node)
             else:
-                result = len(node.inputs) > 1 or self.exact(node.inputs[0])
+                result = self.exact(node.inputs[0])
             self._exact[name] = result
         return self._exact[name]
 
@@ -465,6 +471,13 @@ class _Crafter:
             return OutputSpec(name, node.source, "numerical", self.layout.dims[name], list(self.values[name]), tol)
         return OutputSpec(name, node.source, "categorical", self.layout.dims[name],
                           list(self.layout.dim_values[name]), 0.5)
+
+
+def _is_cleaning_lookup(graph: Graph, node: Node) -> bool:
+    """A categorical lookup over several categorical inputs (not a sum): its units read inputs
+    within 1/4 of one-hot as exactly one-hot (or it is itself uncleaned and read only by such)."""
+    return (node.kind == "mlp" and node.sum_of is None and len(node.inputs) > 1
+            and all(graph.nodes[i].encoding is ir.Encoding.CATEGORICAL for i in node.inputs))
 
 
 def _readable(value: Any) -> str:

@@ -83,6 +83,10 @@ def tracr_program(key: str, max_len: int) -> Any:
         return lib.make_shuffle_dyck(["()", "[]", "{}"])
     if key == "shift_by":
         return lib.shift_by(1, rasp.tokens)
+    if key == "detect_pattern":
+        return lib.detect_pattern(rasp.tokens, "abc")
+    if key == "count_less_freq":
+        return lib.make_count_less_freq(2)
     if key in NEW_PROGRAMS:
         return NEW_PROGRAMS[key](max_len)
     raise KeyError(key)
@@ -257,6 +261,8 @@ def cases(quick: bool) -> list[Case]:
         Case("length", ["a", "b", "c"], 14, "length", lengths=(10, 14)),
         Case("hist", ["a", "b"], 14, "hist", lengths=(10, 14)),
         Case("frac_prevs", ["x", "y"], 8, "frac_prevs_bucket", map_output=True),
+        Case("detect_pattern", ["a", "b", "c"], 6, "detect_pattern"),
+        Case("count_less_freq", ["a", "b", "c", "d"], 5, "count_less_freq"),
         # the six programs of issue 19
         Case("palindrome", ["a", "b", "c"], 5, "palindrome"),
         Case("running_max", [1, 2, 3, 4], 5, "running_max"),
