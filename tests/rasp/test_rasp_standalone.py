@@ -58,3 +58,15 @@ def test_compile_refuses_to_overwrite_a_users_run_model_py(tmp_path, capsys):
     assert main(["rasp", "compile", "hist", "-o", str(tmp_path / "model.safetensors")]) == 2
     assert "refusing to overwrite" in capsys.readouterr().err
     assert mine.read_text() == "print('my own script')\n"
+
+
+def test_emitted_script_runs_a_compressed_model(tmp_path, capsys):
+    compiled = tmp_path / "hist.safetensors"
+    assert main(["rasp", "compile", "hist", "--vocab", "a,b,c", "--max-len", "4", "-o", str(compiled)]) == 0
+    small = tmp_path / "small" / "hist.safetensors"
+    assert main(["rasp", "compress", str(compiled), "-o", str(small)]) == 0
+    capsys.readouterr()
+    inputs = ["c b c a", "a", "b b"]
+    expected = [[encode_value(v) for v in row] for row in load_model(small).run([s.split() for s in inputs])]
+    assert expected == [[2, 1, 2, 1], [1], [2, 2]]
+    assert _standalone(small.with_name("run_model.py"), small, inputs) == expected
