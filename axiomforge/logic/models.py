@@ -15,11 +15,12 @@ from __future__ import annotations
 import itertools
 import random
 import sys
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from axiomforge.logic.ir import App, Binary, Eq, Formula, Not, Quant, Rel, Term, Theory, Truth, Var
-from axiomforge.logic.terms import Precedence, lpo_greater, strip_foralls
+from axiomforge.logic.terms import Precedence, formula_symbols, lpo_greater, strip_foralls, symbols
 
 Value = Term  # a ground constructor term (or a stuck term where the axioms say nothing)
 
@@ -50,6 +51,7 @@ class FiniteModel:
         self.rules: dict[str, list[tuple[frozenset[Var], Term, Term]]] = {}
         prec = Precedence(theory)
         self.relation_defs: dict[str, tuple[list[Var], Formula]] = {}
+        constrained: set[str] = set()  # symbols some axiom says something about beyond a rule's right side
         for ax in theory.axioms:
             variables, body = strip_foralls(ax.formula)
             if (
@@ -58,8 +60,11 @@ class FiniteModel:
             ):
                 # only equations that decrease in the path order run as a program (so evaluation
                 # terminates); `a + b = b + a` as an axiom is simply not used for computing
+                constrained |= symbols(body.lhs)  # the right side only uses what it mentions
                 self.rules.setdefault(body.lhs.fn, []).append((frozenset(variables), body.lhs, body.rhs))
-            elif (
+            else:
+                constrained |= formula_symbols(ax.formula)
+            if (
                 isinstance(body, Binary)
                 and body.op == "iff"
                 and isinstance(body.left, Rel)
@@ -71,6 +76,15 @@ class FiniteModel:
         self.sizes: list[int] = []
         self.id_memo: dict[tuple[str, tuple[int, ...]], int] = {}
         self.domains = self._domains()
+        inductive_sorts = {ind.sort for ind in theory.induction}
+        # Functions no axiom constrains (a TIP goal's function variable made a fresh symbol) get one
+        # fixed arbitrary interpretation instead of stuck terms: `if p(x) then … else …` then
+        # evaluates, and a counterexample under it is a real one (the axioms allow any p).
+        self.free_functions = {
+            f.name: f.result_sort for f in theory.functions
+            if f.arg_sorts and f.name not in self.constructors and f.name not in constrained
+            and f.result_sort in inductive_sorts and self.domains.get(f.result_sort)
+        }
 
     # -- values
 
@@ -151,6 +165,11 @@ class FiniteModel:
             env: dict[Var, int] = {}
             if all(self._match(p, a, variables, env) for p, a in zip(lhs.args, args)):
                 return self.eval_ids(rhs, env)
+        sort = self.free_functions.get(fn)
+        if sort is not None:  # deterministic (crc32, not hash()) choice among the sort's smallest values
+            choices = self.domains[sort][:4]
+            key = ",".join(str(self.value_of(a)) for a in args)
+            return self.intern(choices[zlib.crc32(f"{fn}({key})".encode()) % len(choices)])
         return self.node(fn, args)  # stuck: the axioms do not define fn here; the term is its own value
 
     def _match(self, pattern: Term, vid: int, variables: frozenset[Var], env: dict[Var, int]) -> bool:

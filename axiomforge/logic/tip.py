@@ -16,7 +16,10 @@ Stages, each a pure function:
 4. The MPL text is printed with every binder's sort annotated, so the MPL parser re-checks
    everything (`import_tip_text` parses its own output before returning it).
 
-Higher-order constructs (`lambda`, `@`, function sorts `(=> a b)`) and constructs without a
+Higher-order problems are first made first-order where that keeps their meaning (`_Specialiser`:
+a goal's function variable becomes a fresh function, each function with a function-typed
+parameter one copy per functional argument). Higher-order constructs left after that (`lambda`
+with free variables, `@` on a non-argument, function sorts `(=> a b)`) and constructs without a
 first-order reading here (`let`, `match` on a non-variable, `=` as a Boolean value on a
 non-Bool sort) raise `TipUnsupported` ("unsupported: <construct>") with the file:line:col.
 """
@@ -332,6 +335,9 @@ class _Importer:
                 raise self.unsupported(f"command {head}", cmd)
         if not self.goal_exprs:
             raise TipError("no goal: the file has no (prove …) or (assert-not …)", SourceLocation(self.filename))
+        specialiser = _Specialiser(self)
+        if specialiser.needed():
+            specialiser.run()
 
     def _need(self, cmd: SList, n: int) -> None:
         if len(cmd.items) < n + 1:
@@ -1192,3 +1198,244 @@ def import_tip_file(path: str | Path) -> str:
     except UnicodeDecodeError as err:
         raise TipError(f"not UTF-8 text: {err.reason} at byte {err.start}", SourceLocation(str(path))) from None
     return import_tip_text(text, str(path))
+
+
+# -- first-order specialisation of higher-order problems
+
+_BUILTIN_ATOMS = {"true", "false", "=", "distinct", "and", "or", "not", "=>", "ite", "match", "_", "lambda", "@",
+                  "let", "forall", "exists", "Bool", "par", "case", "default"}
+
+
+def _is_fun_sort(node: SExpr) -> bool:
+    return isinstance(node, SList) and bool(node.items) and isinstance(node.items[0], Atom) and node.items[0].text == "=>"
+
+
+def _replace_atoms(node: SExpr, sub: dict[str, SExpr]) -> SExpr:
+    if isinstance(node, Atom):
+        return sub.get(node.text, node)
+    return SList(tuple(_replace_atoms(i, sub) for i in node.items), node.line, node.column)
+
+
+def _bound_names(node: SExpr | None) -> set[str]:
+    """Every name a binder (forall, exists, lambda, let, a match pattern) introduces inside `node`."""
+    out: set[str] = set()
+    if not isinstance(node, SList) or not node.items:
+        return out
+    head = node.items[0].text if isinstance(node.items[0], Atom) else ""
+    if head in ("forall", "exists", "lambda", "let") and len(node.items) > 1 and isinstance(node.items[1], SList):
+        for b in node.items[1].items:
+            if isinstance(b, SList) and b.items and isinstance(b.items[0], Atom):
+                out.add(b.items[0].text)
+    if head == "match":
+        for case in node.items[2:]:
+            if isinstance(case, SList) and case.items and isinstance(case.items[0], SList):
+                out.update(a.text for a in case.items[0].items[1:] if isinstance(a, Atom))
+    for item in node.items:
+        out |= _bound_names(item)
+    return out
+
+
+def _render(node: SExpr) -> str:
+    if isinstance(node, Atom):
+        return node.text
+    return "(" + " ".join(_render(i) for i in node.items) + ")"
+
+
+class _Specialiser:
+    """Makes a higher-order problem first-order, when that is possible without losing meaning.
+
+    Why: most higher-order TIP problems pass a function-typed argument (`map f`, `filter p`,
+    `dropWhile (lambda …)`) unchanged through the recursion. A universally quantified function
+    variable of the goal becomes a fresh uninterpreted function (proving the goal for an arbitrary
+    function proves it for all), the goal's type parameters become uninterpreted sorts, and each
+    recursive function gets one first-order copy per distinct functional argument, with `(@ f x)`
+    replaced by the argument applied (a lambda is beta-reduced). Anything else (a lambda with free
+    variables, a functional argument that changes in the recursion, a function returned as a value)
+    stays "unsupported: …", naming the construct."""
+
+    def __init__(self, imp: _Importer) -> None:
+        self.imp = imp
+        self.specialised: dict[tuple[str, str], str] = {}
+        self.new_funs: dict[str, _FunDef] = {}
+        self.value_sorts: dict[str, tuple[list[SExpr], SExpr]] = {}  # skolem -> (arg sorts, result)
+
+    def needed(self) -> bool:
+        def ho(node: SExpr) -> bool:
+            if isinstance(node, Atom):
+                return node.text in ("lambda", "@")
+            return any(ho(i) for i in node.items)
+        return any(ho(g) for g in self.imp.goal_exprs) or any(
+            any(_is_fun_sort(s) for _, s in f.args) or (f.body is not None and ho(f.body))
+            for f in self.imp.funs.values())
+
+    def ho_params(self, f: _FunDef) -> list[int]:
+        return [i for i, (_, s) in enumerate(f.args) if _is_fun_sort(s)]
+
+    def run(self) -> None:
+        imp = self.imp
+        for f in imp.funs.values():
+            if _is_fun_sort(f.result):
+                raise imp.unsupported(f"function {f.name} returns a function (higher-order)", f.where)
+        imp.goal_exprs = [self.goal(g) for g in imp.goal_exprs]
+        # an assumption's function variable is not arbitrary: it stays and is reported unsupported
+        imp.assert_exprs = [self.term(a, {}) for a in imp.assert_exprs]
+        ho_funs = {n for n, f in imp.funs.items() if self.ho_params(f)}
+        for name, f in list(imp.funs.items()):
+            if name in ho_funs or f.body is None:
+                continue
+            f.body = self.term(f.body, {})
+        for name in ho_funs:
+            del imp.funs[name]
+        imp.funs.update(self.new_funs)
+
+    def goal(self, g: SExpr) -> SExpr:
+        imp = self.imp
+        params, body = imp._par(g)
+        taken = set(imp.datatypes) | imp.sorts | set(imp.funs) | set(imp.ctor_of) | set(_atoms(g))
+        sort_sub: dict[str, SExpr] = {}
+        for p in params:  # the goal's type parameters become uninterpreted sorts
+            name = imp._fresh_name(p.upper(), taken)
+            taken.add(name)
+            imp.sorts.add(name)
+            sort_sub[p] = Atom(name, g.line, g.column)
+        clash = set(sort_sub) & _bound_names(body)
+        if clash:
+            raise imp.unsupported(f"type parameter {sorted(clash)[0]} also names a variable", g)
+        body = _replace_atoms(body, sort_sub) if sort_sub else body
+        if imp._head(body) == "forall":
+            assert isinstance(body, SList)
+            binds = []
+            sub: dict[str, SExpr] = {}
+            for b in imp._list(body.items[1]):
+                pair = imp._list(b)
+                if len(pair) == 2 and _is_fun_sort(pair[1]):
+                    name = imp._fresh_name(sanitize(imp._sym(pair[0])) + "_fn", taken)
+                    taken.add(name)
+                    sorts = list(imp._list(pair[1])[1:])
+                    self.value_sorts[name] = (sorts[:-1], sorts[-1])
+                    imp.funs[name] = _FunDef(name, (), [(f"x{i + 1}", s) for i, s in enumerate(sorts[:-1])],
+                                             sorts[-1], None, b)
+                    sub[imp._sym(pair[0])] = Atom(name, b.line, b.column)
+                else:
+                    binds.append(b)
+            inner = _replace_atoms(body.items[2], sub) if sub else body.items[2]
+            body = SList((body.items[0], SList(tuple(binds), body.items[1].line, body.items[1].column), inner),
+                         body.line, body.column) if binds else inner
+        return self.term(body, {})
+
+    def value(self, node: SExpr, env: dict[str, SExpr]) -> SExpr:
+        """A functional argument: a symbol naming a function, or a closed lambda."""
+        imp = self.imp
+        if isinstance(node, Atom):
+            if node.text in env:
+                return env[node.text]
+            f = imp.funs.get(node.text)
+            if f is not None and not f.params and not self.ho_params(f):
+                return node
+            raise imp.unsupported(f"functional argument {node.text} (higher-order)", node)
+        if imp._head(node) == "lambda":
+            params = {imp._sym(imp._list(b)[0]) for b in imp._list(node.items[1])}
+            known = set(imp.funs) | set(imp.ctor_of) | set(imp.selector_of) | set(imp.datatypes) | imp.sorts
+            free = [a for a in _atoms(node.items[2]) if a not in params and a not in known and a not in _BUILTIN_ATOMS]
+            if free:
+                raise imp.unsupported(f"lambda with free variable {free[0]} (higher-order)", node)
+            return node
+        raise imp.unsupported("functional argument that is not a symbol or a lambda (higher-order)", node)
+
+    def apply(self, fn: SExpr, args: list[SExpr], where: SExpr) -> SExpr:
+        imp = self.imp
+        if isinstance(fn, Atom):
+            return SList((fn, *args), where.line, where.column)
+        binds = imp._list(fn.items[1])
+        if len(binds) != len(args):
+            raise imp.unsupported("partial application of a lambda (higher-order)", where)
+        names = [imp._sym(imp._list(b)[0]) for b in binds]
+        return _replace_atoms(fn.items[2], dict(zip(names, args)))
+
+    def sort_of_value(self, fn: SExpr) -> list[SExpr | None] | None:
+        """The argument sorts and then the result sort of a functional value (None: not known, a lambda's)."""
+        imp = self.imp
+        if isinstance(fn, Atom):
+            f = imp.funs.get(fn.text) or self.new_funs.get(fn.text)
+            return [*(s for _, s in f.args), f.result] if f is not None else None
+        return [*(imp._list(b)[1] for b in imp._list(fn.items[1])), None]
+
+    @staticmethod
+    def unify(pattern: SExpr, sort: SExpr | None, params: tuple[str, ...], out: dict[str, SExpr]) -> None:
+        """Binds the type parameters in `pattern` to the matching parts of the ground `sort`."""
+        if sort is None:
+            return
+        if isinstance(pattern, Atom):
+            if pattern.text in params:
+                out.setdefault(pattern.text, sort)
+            return
+        if isinstance(sort, SList) and len(sort.items) == len(pattern.items):
+            for p, s in zip(pattern.items, sort.items):
+                _Specialiser.unify(p, s, params, out)
+
+    def term(self, node: SExpr, env: dict[str, SExpr]) -> SExpr:
+        imp = self.imp
+        if isinstance(node, Atom):
+            if node.text in env:
+                raise imp.unsupported(f"function-typed parameter {node.text} used as a value (higher-order)", node)
+            return node
+        items = node.items
+        head = imp._head(node)
+        if head == "@":
+            fn = self.value(items[1], env)
+            return self.term(self.apply(fn, [self.term(a, env) for a in items[2:]], node), env)
+        if head == "lambda":
+            raise imp.unsupported("lambda outside an argument position (higher-order)", node)
+        if (items and imp._head(items[0]) == "lambda") or (head in env):
+            fn = self.value(items[0], env)
+            return self.term(self.apply(fn, [self.term(a, env) for a in items[1:]], node), env)
+        f = imp.funs.get(head)
+        if f is not None and self.ho_params(f):
+            return self.call(f, node, env)
+        return SList(tuple(i if isinstance(i, Atom) and i is items[0] else self.term(i, env) for i in items),
+                     node.line, node.column)
+
+    def call(self, f: _FunDef, node: SList, env: dict[str, SExpr]) -> SExpr:
+        imp = self.imp
+        args = node.items[1:]
+        if len(args) != len(f.args):
+            raise imp.unsupported(f"partial application of {f.name} (higher-order)", node)
+        ho = self.ho_params(f)
+        values = {i: self.value(args[i], env) for i in ho}
+        key = (f.name, " ".join(_render(values[i]) for i in ho))
+        name = self.specialised.get(key)
+        if name is None:
+            taken = set(imp.funs) | set(self.new_funs) | set(imp.ctor_of) | set(imp.datatypes) | imp.sorts
+            label = "_".join(sanitize(v.text) if isinstance(v, Atom) else "lambda" for v in (values[i] for i in ho))
+            name = imp._fresh_name(f"{f.name}_{label}", taken | set(self.specialised.values()))
+            self.specialised[key] = name
+            self.define(f, name, values, node)
+        rest = tuple(self.term(a, env) for i, a in enumerate(args) if i not in values)
+        return SList((Atom(name, node.items[0].line, node.items[0].column), *rest), node.line, node.column) \
+            if rest else Atom(name, node.line, node.column)
+
+    def define(self, f: _FunDef, name: str, values: dict[int, SExpr], where: SList) -> None:
+        """`name` is `f` with its function-typed parameters fixed to `values`."""
+        imp = self.imp
+        tsub: dict[str, SExpr] = {}
+        for i, v in values.items():  # type parameters fixed by the functional arguments' sorts
+            param_sorts = list(imp._list(f.args[i][1])[1:])
+            value_sorts = self.sort_of_value(v)
+            if value_sorts is None or len(value_sorts) != len(param_sorts):
+                raise imp.unsupported(f"functional argument of {f.name} with another arity (higher-order)", where)
+            for ps, vs in zip(param_sorts, value_sorts):
+                self.unify(ps, vs, f.params, tsub)
+        if tsub:
+            clash = set(tsub) & ({a for a, _ in f.args} | _bound_names(f.body))
+            if clash:
+                raise imp.unsupported(f"type parameter {sorted(clash)[0]} shadowed by a variable", f.where)
+        params = tuple(p for p in f.params if p not in tsub)
+        env = {f.args[i][0]: v for i, v in values.items()}
+        args = [(a, _replace_atoms(s, tsub)) for i, (a, s) in enumerate(f.args) if i not in values]
+        if not args:
+            raise imp.unsupported(f"{f.name} with only functional arguments (higher-order)", where)
+        result = _replace_atoms(f.result, tsub)
+        assert f.body is not None
+        new = _FunDef(name, params, args, result, f.body, f.where)
+        self.new_funs[name] = new
+        new.body = self.term(_replace_atoms(f.body, tsub), env)

@@ -15,7 +15,7 @@ from axiomforge.logic.ir import theory_to_json
 from axiomforge.logic.models import FiniteModel
 from axiomforge.logic.output import dumps, proofs_document
 from axiomforge.logic.parser import parse_theory_file, parse_theory_text
-from axiomforge.logic.tip import import_tip_file
+from axiomforge.logic.tip import import_tip_file, import_tip_text
 from axiomforge.proofs.checker import check_document
 
 HERE = Path(__file__).parent / "tip"
@@ -77,6 +77,22 @@ def test_false_goal_stays_unproved() -> None:
     theory = _tip("nat_plus_false")
     outcome = prove_goal(theory, "nat_plus_false")
     assert outcome.status == "false" and outcome.theorems == []
+
+
+def test_higher_order_tip_goal_proves_and_a_false_one_is_refuted() -> None:
+    """filter with a predicate variable: the fresh predicate gets one arbitrary interpretation in
+    the finite model, so the true goal is proved (and checked) and a false one is refuted."""
+    theory = _tip("hof_filter")
+    outcome = prove_goal(theory, "hof_filter")
+    assert outcome.status == "proved"
+    assert _checked(theory, [outcome]).ok
+    wrong = parse_theory_text(import_tip_text(
+        "(declare-datatype list (par (a) ((nil) (cons (head a) (tail (list a))))))\n"
+        "(define-fun-rec filter (par (a) (((keep (=> a Bool)) (xs (list a))) (list a)))\n"
+        "  (match xs ((nil (_ nil a)) ((cons y ys) (ite (@ keep y) (cons y (filter keep ys)) (filter keep ys))))))\n"
+        "(prove (par (e) (forall ((p (=> e Bool)) (xs (list e))) (= (filter p xs) xs))))", "w.smt2"), "w.mpl")
+    refuted = prove_goal(wrong, "w")
+    assert refuted.status == "false" and refuted.theorems == []
 
 
 @pytest.mark.parametrize("name", ["list_len_append", "tree_mirror", "count_elem", "bool_ite_max"])

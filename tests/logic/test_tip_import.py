@@ -91,12 +91,31 @@ def test_match_inside_a_formula_is_lifted_to_a_function() -> None:
 def test_higher_order_is_unsupported_with_location() -> None:
     with pytest.raises(TipUnsupported) as err:
         import_tip_file(HERE / "higher_order.smt2")
-    assert err.value.message == "unsupported: lambda (higher-order)"
+    assert err.value.message == "unsupported: lambda with free variable z (higher-order)"
     loc = err.value.location
-    assert loc is not None and (loc.line, loc.column) == (7, 49)
-    with pytest.raises(TipUnsupported, match="unsupported: lambda"):
-        import_tip_text("(declare-sort S 0)\n(declare-fun f (S) S)\n"
-                        "(prove (forall ((x S)) (= (f x) ((lambda ((y S)) y) x))))", "l.smt2")
+    assert loc is not None and (loc.line, loc.column) == (7, 55)
+    with pytest.raises(TipUnsupported, match="unsupported: function-typed parameter g used as a value"):
+        import_tip_text("(declare-sort S 0)\n(define-fun k ((g (=> S S)) (x S)) S (ite (= g g) x x))\n"
+                        "(prove (forall ((h (=> S S)) (x S)) (= (k h x) x)))", "l.smt2")
+    with pytest.raises(TipUnsupported, match="unsupported: function twice returns a function"):
+        import_tip_text("(declare-sort S 0)\n(define-fun twice ((g (=> S S))) (=> S S) g)\n"
+                        "(prove (forall ((x S)) (= x x)))", "l.smt2")
+
+
+def test_higher_order_problem_becomes_first_order() -> None:
+    """A predicate variable becomes a fresh function, filter one first-order copy per argument
+    (the variable, and a lambda over it), the goal's type parameter an uninterpreted sort."""
+    text = import_tip_file(HERE / "hof_filter.smt2")
+    assert "sort E\n" in text and "function p_fn : E -> Bool" in text
+    assert "function filter_p_fn : list_E -> list_E" in text and "function filter_lambda : list_E -> list_E" in text
+    assert ("filter_lambda(cons(y, ys)) = if (if p_fn(y) then False else True) then cons(y, filter_lambda(ys))"
+            in text)
+    assert "goal hof_filter : forall (xs : list_E). plus(len(filter_p_fn(xs)), len(filter_lambda(xs))) = len(xs)" \
+        in text
+    # a lambda that needs no copy of anything is applied directly (beta reduction)
+    direct = import_tip_text("(declare-sort S 0)\n(declare-fun f (S) S)\n"
+                             "(prove (forall ((x S)) (= (f x) ((lambda ((y S)) (f y)) x))))", "l.smt2")
+    assert "goal l : forall (x : S). f(x) = f(x)" in direct
 
 
 def test_cli_import_and_errors(tmp_path: Path) -> None:
@@ -111,5 +130,5 @@ def test_cli_import_and_errors(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "axiomforge", "tip", "import", str(HERE / "higher_order.smt2"),
                           "-o", str(tmp_path / "h.mpl")], capture_output=True, text=True)
     assert bad.returncode == 2
-    assert bad.stderr.startswith(f"error: {HERE / 'higher_order.smt2'}:7:49: unsupported: lambda")
+    assert bad.stderr.startswith(f"error: {HERE / 'higher_order.smt2'}:7:55: unsupported: lambda with free variable")
     assert "Traceback" not in bad.stderr and not (tmp_path / "h.mpl").exists()
