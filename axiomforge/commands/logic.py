@@ -221,7 +221,7 @@ def _run_goals(args: argparse.Namespace, theory: Any) -> int:
             raise UserError(f"no goal named {name} (the file's goals: {listed})", SourceLocation(str(args.theory)))
     if not names:
         raise UserError("the file declares no goal (write `goal NAME : formula`)", SourceLocation(str(args.theory)))
-    config = GoalConfig(rewrite_budget=max(args.budget, GoalConfig().rewrite_budget), max_size=min(args.max_size, 6))
+    config = GoalConfig(rewrite_budget=max(args.budget, GoalConfig().rewrite_budget), max_size=min(args.max_size, GoalConfig().max_size))
     outcomes, outcome = prove_goals(theory, names, args.out, config, html=args.html)
     all_proved = all(o.status == "proved" for o in outcomes)
     if args.json:
