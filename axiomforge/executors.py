@@ -195,6 +195,11 @@ class RayExecutor(Executor):
     ) -> Iterator[tuple[int, R]]:
         ray = self._ray
         wanted = {**self.resources, **(resources or {})}
+        offered = ray.cluster_resources()
+        missing = sorted(name for name, amount in wanted.items() if offered.get(name, 0) < amount)
+        if missing:  # Ray would queue such tasks forever, waiting for a node that never joins
+            raise ExecutorError(f"no node of the Ray cluster offers the resource {', '.join(missing)} "
+                                f"(start one with `ray start --resources '{{\"{missing[0]}\": 1}}'`)")
         remote = self._remote.options(resources=wanted) if wanted else self._remote
         fn_ref = ray.put(fn)  # shipped once, not once per task
         limit = max(1, max_in_flight or 2 * self.cluster_cpus())

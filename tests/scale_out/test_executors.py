@@ -96,3 +96,8 @@ def test_cli_unreachable_address_exit_2(capsys, tmp_path):
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("error: ") and "cannot reach the Ray cluster" in err and "Traceback" not in err
+
+
+def test_a_resource_no_node_offers_is_an_error_not_a_hang(ray_executor):
+    with pytest.raises(ExecutorError, match="no node of the Ray cluster offers the resource lean"):
+        list(ray_executor.as_completed(square_after_work, [1], resources={"lean": 1}))
