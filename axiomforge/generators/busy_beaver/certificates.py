@@ -390,9 +390,35 @@ def _bit_matrix(rows: object, width: int) -> np.ndarray | None:
     return np.array([[c == "1" for c in r] for r in rows], dtype=bool).reshape(width, width)
 
 
+def _far_tables_wrong(machine: Machine, mirror: Any, dfa: list[int], n: int, m: int, nfa_rows: Any,
+                      accept_bits: Any) -> str:
+    """Why a FAR certificate's DFA/NFA/accept tables do not prove non-halting ("" when they do):
+    the DFA in normal form, well-formed tables, closed under the machine's steps, and the least
+    NFA and accept set for that DFA (so every field of the certificate is forced)."""
+    if not far_dfa_normal(dfa, n, m):
+        return "the DFA is not in breadth-first normal form"
+    width = n * machine.n_states + 1
+    if not isinstance(nfa_rows, list) or len(nfa_rows) != m:
+        return f"nfa must hold one matrix per symbol ({m})"
+    mats = [_bit_matrix(rows, width) for rows in nfa_rows]
+    if any(mat is None for mat in mats):
+        return f"each nfa matrix must be {width} strings of {width} characters 0/1"
+    if not isinstance(accept_bits, str) or len(accept_bits) != width or not set(accept_bits) <= {"0", "1"}:
+        return f"accept must be a string of {width} characters 0/1"
+    nfa = np.stack([mat for mat in mats if mat is not None])
+    accept = np.array([c == "1" for c in accept_bits], dtype=bool)
+    why = far_closed(machine, mirror, dfa, nfa, accept)
+    if why:
+        return str(why)
+    least_nfa, least_accept = far_least(machine, mirror, dfa)
+    if not (np.array_equal(least_nfa, nfa) and np.array_equal(least_accept, accept)):
+        return "the NFA and accept set are not the least ones for this DFA"
+    return ""
+
+
 def _verify_far(machine: Machine, cert: Certificate) -> tuple[bool, str]:
     mirror, dfa, nfa_rows, accept_bits = cert["mirror"], cert["dfa"], cert["nfa"], cert["accept"]
-    m, S = machine.n_symbols, machine.n_states
+    m = machine.n_symbols
     if mirror not in (0, 1) or not _is_int(mirror):
         return False, "mirror must be 0 or 1"
     if not isinstance(dfa, list) or not all(_is_int(d) for d in dfa) or not dfa or len(dfa) % m:
@@ -400,24 +426,9 @@ def _verify_far(machine: Machine, cert: Certificate) -> tuple[bool, str]:
     n = len(dfa) // m
     if n ** (n * m) > FAR_MAX_DFA_TABLES:
         return False, f"a DFA with {n} states over {m} symbols is too large to re-check"
-    if not far_dfa_normal(dfa, n, m):
-        return False, "the DFA is not in breadth-first normal form"
-    width = n * S + 1
-    if not isinstance(nfa_rows, list) or len(nfa_rows) != m:
-        return False, f"nfa must hold one matrix per symbol ({m})"
-    mats = [_bit_matrix(rows, width) for rows in nfa_rows]
-    if any(mat is None for mat in mats):
-        return False, f"each nfa matrix must be {width} strings of {width} characters 0/1"
-    if not isinstance(accept_bits, str) or len(accept_bits) != width or not set(accept_bits) <= {"0", "1"}:
-        return False, f"accept must be a string of {width} characters 0/1"
-    nfa = np.stack([mat for mat in mats if mat is not None])
-    accept = np.array([c == "1" for c in accept_bits], dtype=bool)
-    why = far_closed(machine, mirror, dfa, nfa, accept)
+    why = _far_tables_wrong(machine, mirror, dfa, n, m, nfa_rows, accept_bits)
     if why:
         return False, why
-    least_nfa, least_accept = far_least(machine, mirror, dfa)
-    if not (np.array_equal(least_nfa, nfa) and np.array_equal(least_accept, accept)):
-        return False, "the NFA and accept set are not the least ones for this DFA"
     for n2 in range(1, n + 1):
         earlier = _far_dfas(n2, m)
         for mirror2 in (0, 1):
@@ -767,7 +778,7 @@ def _verify_far_direct(machine: Machine, cert: Certificate) -> tuple[bool, str]:
     certificate is canonical for its DFA only: any changed matrix bit, accept bit, mirror or DFA
     entry makes the least matrices differ from the given ones (tested)."""
     mirror, dfa, nfa_rows, accept_bits = cert["mirror"], cert["dfa"], cert["nfa"], cert["accept"]
-    m, S = machine.n_symbols, machine.n_states
+    m = machine.n_symbols
     if mirror not in (0, 1) or not _is_int(mirror):
         return False, "mirror must be 0 or 1"
     if not isinstance(dfa, list) or not all(_is_int(d) for d in dfa) or not dfa or len(dfa) % m:
@@ -777,24 +788,9 @@ def _verify_far_direct(machine: Machine, cert: Certificate) -> tuple[bool, str]:
         return False, f"a DFA with more than {FAR_DIRECT_MAX_STATES} states is not accepted"
     if n ** (n * m) <= FAR_MAX_DFA_TABLES:
         return False, "a DFA this small makes a finite_automata_reduction certificate (minimal DFA)"
-    if not far_dfa_normal(dfa, n, m):
-        return False, "the DFA is not in breadth-first normal form"
-    width = n * S + 1
-    if not isinstance(nfa_rows, list) or len(nfa_rows) != m:
-        return False, f"nfa must hold one matrix per symbol ({m})"
-    mats = [_bit_matrix(rows, width) for rows in nfa_rows]
-    if any(mat is None for mat in mats):
-        return False, f"each nfa matrix must be {width} strings of {width} characters 0/1"
-    if not isinstance(accept_bits, str) or len(accept_bits) != width or not set(accept_bits) <= {"0", "1"}:
-        return False, f"accept must be a string of {width} characters 0/1"
-    nfa = np.stack([mat for mat in mats if mat is not None])
-    accept = np.array([c == "1" for c in accept_bits], dtype=bool)
-    why = far_closed(machine, mirror, dfa, nfa, accept)
+    why = _far_tables_wrong(machine, mirror, dfa, n, m, nfa_rows, accept_bits)
     if why:
         return False, why
-    least_nfa, least_accept = far_least(machine, mirror, dfa)
-    if not (np.array_equal(least_nfa, nfa) and np.array_equal(least_accept, accept)):
-        return False, "the NFA and accept set are not the least ones for this DFA"
     return True, ""
 
 
