@@ -77,6 +77,19 @@ _EXCERPT_WIDTH = 100
 # bytes that are not UTF-8 and JSON that is not plain data become a located `UserError` here,
 # before any engine sees the text.
 
+def json_kind(value: Any) -> str:
+    """A parsed JSON value's type in words, for messages about user files (never a Python repr)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object"
+
+
 MAX_JSON_DEPTH = 200
 """Deepest nesting of arrays and objects accepted in a user's JSON (docs/limits.md).
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from axiomforge.errors import SourceLocation, parse_user_json, read_user_text
+from axiomforge.errors import SourceLocation, json_kind, parse_user_json, read_user_text
 from axiomforge.logic.errors import MPLSyntaxError, MPLTypeError
 from axiomforge.logic.ir import (
     App,
@@ -140,7 +140,7 @@ def validate_signature(sig: Mapping[str, Any], where: str) -> None:
 
     def obj(value: Any, path: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
-            raise fail(path, f"must be a JSON object, got {_json_kind(value)}")
+            raise fail(path, f"must be a JSON object, got {json_kind(value)}")
         return value
 
     if not is_str(sig.get("name")):
@@ -194,19 +194,6 @@ def validate_signature(sig: Mapping[str, Any], where: str) -> None:
         term_spec(spec, f'"terms"."{name}"')
     for sort, constructors in obj(sig.get("induction", {}), '"induction"').items():
         string_list(constructors, f'"induction"."{sort}"')
-
-
-def _json_kind(value: Any) -> str:
-    """A value's JSON type name, for messages (never a Python repr)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "a list" if isinstance(value, list) else "an object"
 
 
 # ---------------------------------------------------------------- stage 1: text -> GL syntax tree

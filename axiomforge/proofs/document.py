@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from axiomforge.errors import SourceLocation, UserError, parse_user_json, read_user_text
+from axiomforge.errors import SourceLocation, UserError, json_kind, parse_user_json, read_user_text
 from axiomforge.proofs.syntax import ShapeError, read_formula
 
 
@@ -60,21 +60,21 @@ def validate_document(doc: Any, file: str) -> None:
 
     def obj(value: Any, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise fail(path, f"must be an object, got {_kind(value)}")
+            raise fail(path, f"must be an object, got {json_kind(value)}")
         return value
 
     def items(value: Any, path: str) -> list[Any]:
         if not isinstance(value, list):
-            raise fail(path, f"must be a list, got {_kind(value)}")
+            raise fail(path, f"must be a list, got {json_kind(value)}")
         return value
 
     def name(value: Any, path: str) -> None:
         if not isinstance(value, str) or not value:
-            raise fail(path, f"must be a non-empty string, got {_kind(value)}")
+            raise fail(path, f"must be a non-empty string, got {json_kind(value)}")
 
     def text(value: Any, path: str) -> None:
         if not isinstance(value, str):
-            raise fail(path, f"must be a string, got {_kind(value)}")
+            raise fail(path, f"must be a string, got {json_kind(value)}")
 
     def names(value: Any, path: str) -> None:
         for i, item in enumerate(items(value, path)):
@@ -86,7 +86,7 @@ def validate_document(doc: Any, file: str) -> None:
 
     def integer(value: Any, path: str) -> None:
         if not _is_int(value):
-            raise fail(path, f"must be an integer, got {_kind(value)}")
+            raise fail(path, f"must be an integer, got {json_kind(value)}")
 
     def var(value: Any, path: str) -> None:
         if len(items(value, path)) != 2:
@@ -162,7 +162,7 @@ def validate_document(doc: Any, file: str) -> None:
         optional(thm, "cites", names, path)
         seconds = thm.get("seconds")
         if seconds is not None and (not isinstance(seconds, (int, float)) or isinstance(seconds, bool)):
-            raise fail(f"{path}.seconds", f"must be a number, got {_kind(seconds)}")
+            raise fail(f"{path}.seconds", f"must be a number, got {json_kind(seconds)}")
         for j, step in enumerate(items(thm.get("steps"), f"{path}.steps")):
             _validate_step(obj(step, f"{path}.steps[{j}]"), f"{path}.steps[{j}]", fail, formula, term, var, name,
                            integer, items)  # fmt: skip
@@ -199,26 +199,13 @@ def _validate_step(step: dict[str, Any], path: str, fail: Any, formula: Any, ter
     if "subst" in step:
         subst = step["subst"]
         if not isinstance(subst, dict):
-            raise fail(f"{path}.subst", f"must be an object, got {_kind(subst)}")
+            raise fail(f"{path}.subst", f"must be an object, got {json_kind(subst)}")
         for key, value in subst.items():
             term(value, f"{path}.subst.{key}")
 
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _kind(value: Any) -> str:
-    """A value's JSON type, for messages (never a Python repr)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "a list" if isinstance(value, list) else "an object"
 
 
 def _show(value: Any) -> str:
